@@ -1,0 +1,123 @@
+package org.pistream.boot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The {@code Main-Class} of pi-stream.war: the only class at the WAR's root.
+ *
+ * <p>The server's jars (Jetty, JCommander, Logback) live under {@code WEB-INF/launcher/}, where no
+ * servlet container looks and no client can download them. This class unpacks them, with the
+ * webapp's {@code WEB-INF/lib} and {@code WEB-INF/classes}, into a private temporary folder, loads
+ * them with a class loader of their own and calls the launcher. It uses nothing but the JDK.
+ */
+public final class Bootstrap {
+    private static final String LAUNCHER = "org.pistream.launcher.Launcher";
+    private static final String DIR_PREFIX = "pi-stream-";
+
+    private Bootstrap() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path war = Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        removeStale(tmp);
+        Path dir = Files.createTempDirectory(tmp, DIR_PREFIX + ProcessHandle.current().pid() + "-");
+        List<URL> classPath = unpack(war, dir);
+
+        System.setProperty("pistream.war", war.toString());
+        System.setProperty("pistream.extracted", dir.toString());
+        if (System.getProperty("slf4j.provider") == null) {
+            // WEB-INF/lib carries the JUL provider for containers; the launcher logs through Logback.
+            System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
+        }
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "WARN"); // not "Attempting to load provider" at every start
+        }
+        ClassLoader loader = new URLClassLoader("pi-stream", classPath.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+        Thread.currentThread().setContextClassLoader(loader);
+        Method main = loader.loadClass(LAUNCHER).getMethod("main", String[].class);
+        main.invoke(null, (Object) args);
+    }
+
+    private static List<URL> unpack(Path war, Path dir) throws IOException {
+        List<URL> jars = new ArrayList<>();
+        Path classes = dir.resolve("classes");
+        try (ZipFile zip = new ZipFile(war.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                String name = e.getName();
+                if (e.isDirectory()) {
+                    continue;
+                }
+                Path target;
+                if ((name.startsWith("WEB-INF/launcher/") || name.startsWith("WEB-INF/lib/")) && name.endsWith(".jar")) {
+                    target = dir.resolve(name.substring("WEB-INF/".length()));
+                    jars.add(target.toUri().toURL());
+                } else if (name.startsWith("WEB-INF/classes/")) {
+                    target = classes.resolve(name.substring("WEB-INF/classes/".length()));
+                } else {
+                    continue;
+                }
+                if (!target.normalize().startsWith(dir)) {
+                    throw new IOException("Refusing entry outside the unpack folder: " + name);
+                }
+                Files.createDirectories(target.getParent());
+                try (InputStream in = zip.getInputStream(e)) {
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        List<URL> classPath = new ArrayList<>();
+        classPath.add(classes.toUri().toURL());
+        classPath.addAll(jars);
+        return classPath;
+    }
+
+    /** Removes folders left by earlier runs whose process is gone (for example after kill -9). */
+    private static void removeStale(Path tmp) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIR_PREFIX + "*")) {
+            for (Path d : dirs) {
+                String rest = d.getFileName().toString().substring(DIR_PREFIX.length());
+                int dash = rest.indexOf('-');
+                if (dash <= 0 || !Files.isDirectory(d) || !Files.isWritable(d)) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(rest.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    deleteTree(d);
+                }
+            }
+        } catch (IOException e) {
+            // Only housekeeping.
+        }
+    }
+
+    private static void deleteTree(Path d) {
+        try (Stream<Path> paths = Files.walk(d)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Only housekeeping.
+        }
+    }
+}

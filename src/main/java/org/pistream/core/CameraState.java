@@ -1,0 +1,19 @@
+package org.pistream.core;
+
+import java.util.Locale;
+
+/** What a camera is doing, as shown in stats. */
+public enum CameraState {
+    /** Not started yet, or stopped. */
+    STOPPED,
+    /** The process was started and no frame has arrived yet. */
+    STARTING,
+    /** Frames are arriving. */
+    STREAMING,
+    /** The process ended (or could not start) and waits for its next start. */
+    RESTARTING;
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,254 @@
+package org.pistream.core;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the camera command, splits its standard output into frames, and restarts it when it exits.
+ *
+ * <p>Threads: {@code camera-reader} (created in start, joined in stop) launches the process, reads
+ * its stdout into one reused buffer, feeds the splitter, waits for the exit and sleeps the
+ * backoff; {@code camera-stderr} (one per run, joined by the reader) logs the camera's stderr.
+ * A command that cannot start is logged and retried with the same backoff. Stop ends the process
+ * (SIGTERM, then SIGKILL after the grace period) and joins both threads.
+ */
+public final class CameraSupervisor extends Lifecycle implements Camera {
+    private static final Logger log = LoggerFactory.getLogger(CameraSupervisor.class);
+    private static final Logger cameraLog = LoggerFactory.getLogger("org.pistream.camera");
+    private static final int READ_BUFFER = 64 * 1024;
+    private static final int STDERR_LINES_KEPT = 10;
+    private static final int STDERR_LINE_MAX = 1000;
+
+    private final List<String> command;
+    private final FrameBroadcaster broadcaster;
+    private final Backoff backoff;
+    private final Duration stopGrace;
+    private final SplitterCounters counters = new SplitterCounters();
+    private final JpegFrameSplitter splitter;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final Deque<String> lastStderr = new ArrayDeque<>();
+
+    private Thread reader;
+    private volatile Process process;
+    private volatile CameraState cameraState = CameraState.STOPPED;
+    private volatile long starts;
+    private volatile long restarts;
+    private volatile Integer lastExitCode;
+    private volatile String lastError;
+    private long framesThisRun;
+
+    public CameraSupervisor(List<String> command, int maxFrameBytes, FrameBroadcaster broadcaster, Backoff backoff,
+                            Duration stopGrace) {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("camera command must not be empty");
+        }
+        this.command = List.copyOf(command);
+        this.broadcaster = broadcaster;
+        this.backoff = backoff;
+        this.stopGrace = stopGrace;
+        this.splitter = new JpegFrameSplitter(maxFrameBytes, this::onFrame, counters);
+    }
+
+    @Override
+    protected void doStart() {
+        reader = new Thread(this::superviseLoop, "camera-reader");
+        reader.setDaemon(true); // joined in stop; must not keep a JVM alive on its own
+        reader.start();
+    }
+
+    @Override
+    protected void doStop() {
+        stopSignal.countDown();
+        Process p = process;
+        if (p != null) {
+            terminate(p);
+        }
+        Thread t = reader;
+        if (t != null) {
+            try {
+                t.join(stopGrace.toMillis() + 2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                log.warn("camera-reader did not end within {} ms", stopGrace.toMillis() + 2000);
+            }
+        }
+        cameraState = CameraState.STOPPED;
+    }
+
+    @Override
+    public CameraStatus status() {
+        Process p = process;
+        return new CameraStatus("command", String.join(" ", command), cameraState, p != null && p.isAlive() ? p.pid() : -1,
+                starts, restarts, lastExitCode, lastError);
+    }
+
+    @Override
+    public SplitterCounters splitterCounters() {
+        return counters;
+    }
+
+    private void onFrame(byte[] jpeg, int offset, int length) {
+        framesThisRun++;
+        if (cameraState != CameraState.STREAMING) {
+            cameraState = CameraState.STREAMING;
+            log.info("Camera streaming: first frame of {} bytes after start #{}", length, starts);
+        }
+        broadcaster.publish(jpeg, offset, length, nowMicros());
+    }
+
+    private void superviseLoop() {
+        byte[] buffer = new byte[READ_BUFFER];
+        while (!isStopping()) {
+            long startedAt = System.nanoTime();
+            framesThisRun = 0;
+            runOnce(buffer);
+            long ranMillis = (System.nanoTime() - startedAt) / 1_000_000;
+            if (isStopping()) {
+                break;
+            }
+            long delay = backoff.nextDelayMillis(ranMillis, framesThisRun > 0);
+            cameraState = CameraState.RESTARTING;
+            log.warn("Camera {} after {} ms and {} frames; restart #{} in {} ms{}", lastError, ranMillis, framesThisRun,
+                    restarts + 1, delay, stderrTail());
+            try {
+                if (stopSignal.await(delay, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            restarts++;
+        }
+    }
+
+    private void runOnce(byte[] buffer) {
+        cameraState = CameraState.STARTING;
+        splitter.endOfStream();
+        Process p;
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            p = pb.start();
+        } catch (IOException e) {
+            lastExitCode = null;
+            lastError = "command could not start: " + command.get(0) + " (" + e.getMessage() + ")";
+            return;
+        }
+        process = p;
+        starts++;
+        if (isStopping()) {
+            terminate(p); // stop() ran between the check and start(); it could not see this process
+        }
+        log.info("Camera started: pid {} `{}` (start #{})", p.pid(), String.join(" ", command), starts);
+        Thread stderr = new Thread(() -> pumpStderr(p.getErrorStream()), "camera-stderr");
+        stderr.setDaemon(true);
+        stderr.start();
+        try (InputStream out = p.getInputStream()) {
+            int n;
+            while ((n = out.read(buffer)) >= 0) {
+                if (n > 0) {
+                    splitter.feed(buffer, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            if (!isStopping()) {
+                log.warn("Reading the camera's output failed: {}", e.getMessage());
+            }
+        }
+        splitter.endOfStream();
+        // The output closed: a camera that keeps running without output is ended too.
+        if (!waitFor(p, stopGrace)) {
+            terminate(p);
+        }
+        try {
+            stderr.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lastExitCode = p.isAlive() ? null : p.exitValue();
+        lastError = isStopping() ? "stopped" : "exited with code " + lastExitCode;
+        if (isStopping()) {
+            log.info("Camera stopped: pid {} exit code {}", p.pid(), lastExitCode);
+        }
+        process = null;
+    }
+
+    private void pumpStderr(InputStream err) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.length() > STDERR_LINE_MAX) {
+                    line = line.substring(0, STDERR_LINE_MAX) + "...";
+                }
+                cameraLog.info("{}", line);
+                synchronized (lastStderr) {
+                    if (lastStderr.size() == STDERR_LINES_KEPT) {
+                        lastStderr.removeFirst();
+                    }
+                    lastStderr.addLast(line);
+                }
+            }
+        } catch (IOException e) {
+            // The process ended: nothing more to read.
+        }
+    }
+
+    private String stderrTail() {
+        synchronized (lastStderr) {
+            if (lastStderr.isEmpty()) {
+                return "";
+            }
+            String tail = "; last stderr: " + String.join(" | ", lastStderr);
+            lastStderr.clear();
+            return tail;
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after the grace period. */
+    private void terminate(Process p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        if (!waitFor(p, stopGrace)) {
+            log.warn("Camera pid {} ignored SIGTERM for {} ms; killing it", p.pid(), stopGrace.toMillis());
+            p.destroyForcibly();
+            waitFor(p, Duration.ofSeconds(2));
+        }
+    }
+
+    private static boolean waitFor(Process p, Duration timeout) {
+        try {
+            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
+        }
+    }
+
+    static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    @Override
+    public String toString() {
+        CameraStatus s = status();
+        return "CameraSupervisor{" + s.state() + " pid=" + s.pid() + " restarts=" + s.restarts() + "}";
+    }
+}

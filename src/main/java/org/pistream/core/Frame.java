@@ -1,0 +1,57 @@
+package org.pistream.core;
+
+/**
+ * One camera frame, framed once as a complete multipart part and shared by every client.
+ *
+ * <p>{@link #part()} holds the part headers, the JPEG and the trailing boundary line, so a client
+ * sends a frame with one write of one shared buffer. The array is never modified after
+ * construction: callers must not write to it.
+ */
+public final class Frame {
+    private final long sequence;
+    private final long captureMicros;
+    private final byte[] part;
+    private final int jpegOffset;
+    private final int jpegLength;
+
+    Frame(long sequence, long captureMicros, byte[] part, int jpegOffset, int jpegLength) {
+        this.sequence = sequence;
+        this.captureMicros = captureMicros;
+        this.part = part;
+        this.jpegOffset = jpegOffset;
+        this.jpegLength = jpegLength;
+    }
+
+    /** Position in the camera's stream, starting at 0; consecutive frames differ by one. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** When the frame was complete, in microseconds since the epoch. */
+    public long captureMicros() {
+        return captureMicros;
+    }
+
+    /** Headers, JPEG and trailing boundary: the exact bytes a stream client receives for this frame. */
+    public byte[] part() {
+        return part;
+    }
+
+    public int jpegOffset() {
+        return jpegOffset;
+    }
+
+    public int jpegLength() {
+        return jpegLength;
+    }
+
+    /** The capture time as WIRE.md's {@code X-Timestamp}: seconds with six decimals. */
+    public String timestamp() {
+        return MultipartFraming.timestamp(captureMicros);
+    }
+
+    @Override
+    public String toString() {
+        return "Frame{#" + sequence + " " + jpegLength + " bytes}";
+    }
+}

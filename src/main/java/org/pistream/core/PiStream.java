@@ -1,0 +1,120 @@
+package org.pistream.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One camera served to many clients: owns the broadcaster, the camera and the timer thread
+ * ({@code pistream-timer}: stats log lines and request deadlines). Start creates them in that
+ * order; stop ends them in reverse, so the camera stops feeding before the clients are closed.
+ */
+public final class PiStream extends Lifecycle {
+    private static final Logger log = LoggerFactory.getLogger(PiStream.class);
+    private static final Logger statsLog = LoggerFactory.getLogger("org.pistream.stats");
+
+    private final Settings settings;
+    private final FrameBroadcaster broadcaster;
+    private final Camera camera;
+    private final Instant startedAt = Instant.now();
+    private final long startedNanos = System.nanoTime();
+    private volatile ScheduledThreadPoolExecutor timer;
+
+    public PiStream(Settings settings) {
+        this.settings = settings;
+        int fanoutThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        this.broadcaster = new FrameBroadcaster(settings.bufferSize(), settings.maxClients(), fanoutThreads);
+        Settings.TestPatternSpec pattern = settings.testPattern();
+        this.camera = pattern != null
+                ? new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), broadcaster)
+                : new CameraSupervisor(settings.cameraCommand(), settings.maxFrameBytes(), broadcaster,
+                        Backoff.cameraDefault(), Duration.ofSeconds(3));
+    }
+
+    @Override
+    protected void doStart() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "pistream-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true); // cancelled request deadlines must not pile up
+        timer = t;
+        broadcaster.start();
+        camera.start();
+        if (settings.statsIntervalSeconds() > 0) {
+            StatsLogLine line = new StatsLogLine();
+            t.scheduleAtFixedRate(() -> logStats(line), settings.statsIntervalSeconds(),
+                    settings.statsIntervalSeconds(), TimeUnit.SECONDS);
+        }
+        log.info("pi-stream started: camera {}, max {} clients, buffer {} frames", settings.cameraDescription(),
+                settings.maxClients(), settings.bufferSize());
+    }
+
+    @Override
+    protected void doStop() {
+        long begin = System.nanoTime();
+        camera.stop();
+        broadcaster.stop();
+        ScheduledThreadPoolExecutor t = timer;
+        if (t != null) {
+            t.shutdownNow();
+            try {
+                if (!t.awaitTermination(3, TimeUnit.SECONDS)) {
+                    log.warn("pistream-timer did not end within 3 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        log.info("pi-stream stopped in {} ms after {} frames in, {} frames out", (System.nanoTime() - begin) / 1_000_000,
+                broadcaster.framesIn(), broadcaster.framesOut());
+    }
+
+    private void logStats(StatsLogLine line) {
+        try {
+            String text = line.next(broadcaster, camera);
+            if (text != null) {
+                statsLog.info(text);
+            } else {
+                statsLog.debug("Stats: idle, no clients");
+            }
+        } catch (RuntimeException e) {
+            log.warn("Stats line failed", e);
+        }
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public FrameBroadcaster broadcaster() {
+        return broadcaster;
+    }
+
+    public Camera camera() {
+        return camera;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** The timer for short deadlines; tasks must not block. */
+    public ScheduledExecutorService timer() {
+        ScheduledExecutorService t = timer;
+        if (t == null) {
+            throw new IllegalStateException("PiStream is not started");
+        }
+        return t;
+    }
+}

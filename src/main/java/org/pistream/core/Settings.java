@@ -1,0 +1,33 @@
+package org.pistream.core;
+
+import java.util.List;
+
+/**
+ * Every setting pi-stream runs with, validated and immutable. Built once by the context listener
+ * (from MicroProfile Config) and handed to constructors; nothing below reads configuration.
+ *
+ * @param cameraCommand    the camera program and its arguments, already split into words
+ * @param testPattern      the built-in camera to use instead of the command, or null
+ * @param statsIntervalSeconds seconds between stats log lines; 0 turns them off
+ */
+public record Settings(int port, String address, int maxClients, int bufferSize, int statsIntervalSeconds,
+                       List<String> cameraCommand, TestPatternSpec testPattern, String logLevel, boolean verbose,
+                       int maxFrameBytes, int snapshotTimeoutMillis) {
+
+    public Settings {
+        cameraCommand = List.copyOf(cameraCommand);
+    }
+
+    /** Size and rate of the built-in test pattern. */
+    public record TestPatternSpec(int width, int height, int fps) {
+        @Override
+        public String toString() {
+            return "test-pattern:" + width + "x" + height + "@" + fps;
+        }
+    }
+
+    /** What the stats and logs call the camera. */
+    public String cameraDescription() {
+        return testPattern != null ? testPattern.toString() : String.join(" ", cameraCommand);
+    }
+}

@@ -1,0 +1,159 @@
+package org.pistream.core;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One client's position in the broadcaster's frame ring, and the guard that serialises its writes.
+ *
+ * <p>Threading: {@link #signal()} (a new frame) and {@link #drainNow()} (the connection became
+ * writable) may be called from any thread at any time. A work-in-progress counter makes sure
+ * exactly one thread runs the subscriber's {@code deliver} at a time and that no signal is lost: a
+ * signal that arrives while a drain runs makes that drain loop once more. Counters are written
+ * only inside the drain and read racily by stats.
+ */
+public final class Subscription {
+    private final FrameBroadcaster broadcaster;
+    private final FrameSubscriber subscriber;
+    private final Executor executor;
+    private final AtomicInteger wip = new AtomicInteger();
+    private final long id;
+    private final long connectedAtMillis = System.currentTimeMillis();
+
+    private long nextSequence;
+    private volatile boolean closed;
+    private volatile boolean broadcasterClosed;
+    private volatile long framesSent;
+    private volatile long framesSkipped;
+    private volatile long bytesSent;
+
+    Subscription(FrameBroadcaster broadcaster, FrameSubscriber subscriber, Executor executor, long id,
+                 long firstSequence) {
+        this.broadcaster = broadcaster;
+        this.subscriber = subscriber;
+        this.executor = executor;
+        this.id = id;
+        this.nextSequence = firstSequence;
+    }
+
+    public FrameSubscriber subscriber() {
+        return subscriber;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    public long framesSent() {
+        return framesSent;
+    }
+
+    public long framesSkipped() {
+        return framesSkipped;
+    }
+
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Frames published that this client has not been sent yet. */
+    public long lag() {
+        return Math.max(0, broadcaster.latestSequence() + 1 - nextSequence);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * The next frame this client should get, or null when it has them all. A client that fell out
+     * of the ring (more than buffer-size frames behind) skips to the newest frame.
+     */
+    public Frame poll() {
+        while (true) {
+            long latest = broadcaster.latestSequence();
+            if (latest < nextSequence) {
+                return null;
+            }
+            if (latest - nextSequence >= broadcaster.capacity()) {
+                long skipped = latest - nextSequence;
+                framesSkipped += skipped;
+                broadcaster.countSkipped(skipped);
+                nextSequence = latest;
+            }
+            Frame frame = broadcaster.frameAt(nextSequence);
+            if (frame != null && frame.sequence() == nextSequence) {
+                nextSequence++;
+                return frame;
+            }
+            // The slot was overwritten while we looked: the publisher lapped us; re-read the newest.
+            nextSequence = Math.max(nextSequence, broadcaster.latestSequence() - broadcaster.capacity() + 1);
+        }
+    }
+
+    /** Records that {@code bytes} of a frame were handed to the connection. */
+    public void sent(long bytes) {
+        framesSent++;
+        bytesSent += bytes;
+        broadcaster.countSent(bytes);
+    }
+
+    /** A new frame exists: runs the drain on a fan-out thread unless one is already running. */
+    void signal() {
+        if (wip.getAndIncrement() == 0) {
+            try {
+                executor.execute(this::drainLoop);
+            } catch (RejectedExecutionException shuttingDown) {
+                wip.set(0);
+            }
+        }
+    }
+
+    /** The connection can take bytes: drains on the calling thread unless a drain is already running. */
+    public void drainNow() {
+        if (wip.getAndIncrement() == 0) {
+            drainLoop();
+        }
+    }
+
+    /** Leaves the broadcaster. Safe to call more than once, from any thread. */
+    public void close() {
+        if (!closed) {
+            closed = true;
+            broadcaster.remove(this);
+        }
+    }
+
+    void closeFromBroadcaster() {
+        broadcasterClosed = true;
+        signal();
+    }
+
+    private void drainLoop() {
+        int missed = 1;
+        while (true) {
+            if (!closed) {
+                if (broadcasterClosed) {
+                    subscriber.broadcasterClosed(this);
+                    close();
+                } else {
+                    subscriber.deliver(this);
+                }
+            }
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription{#" + id + " sent=" + framesSent + " skipped=" + framesSkipped + (closed ? " closed" : "") + "}";
+    }
+}

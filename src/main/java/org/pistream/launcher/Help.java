@@ -1,0 +1,58 @@
+package org.pistream.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+
+import org.pistream.web.SettingsLoader;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterDescription;
+
+/** The {@code --help} text: every flag, what it does, and its default from the bundled defaults. */
+final class Help {
+    private Help() {
+    }
+
+    static String text(JCommander jc) {
+        Properties defaults = defaults();
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: java -jar pi-stream.war [flags]\n\n")
+          .append("MJPEG streaming server for Raspberry Pi cameras. Endpoints: /stream (and /), /snapshot, /stats.\n")
+          .append("Every flag --NAME can also be set as the system property -Dpistream.NAME\n")
+          .append("or the environment variable PISTREAM_NAME (upper case, '-' as '_').\n\nFlags:\n");
+        List<ParameterDescription> params = jc.getParameters().stream()
+                .sorted(Comparator.comparingInt(p -> p.getParameterAnnotation().order())).toList();
+        for (ParameterDescription p : params) {
+            String name = p.getLongestName();
+            String flag = name.substring(2);
+            boolean takesValue = p.getParameterized().getType() == String.class;
+            String left = "  " + p.getNames() + (takesValue ? " VALUE" : "");
+            sb.append(String.format("%-28s %s", left, p.getDescription()));
+            String value = defaults.getProperty("pistream." + flag);
+            if (value != null) {
+                sb.append(" (default: ").append(value.isEmpty() ? "none" : value).append(')');
+            }
+            sb.append('\n');
+        }
+        sb.append("\nExamples:\n")
+          .append("  java -jar pi-stream.war --camera test-pattern\n")
+          .append("  java -jar pi-stream.war --camera-cmd rpicam-vid --camera-args \"-t 0 -n --codec mjpeg --width 640 --height 480 -o -\"\n");
+        return sb.toString();
+    }
+
+    private static Properties defaults() {
+        Properties p = new Properties();
+        try (InputStream in = Help.class.getClassLoader().getResourceAsStream(SettingsLoader.DEFAULTS_RESOURCE)) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,133 @@
+package org.pistream.launcher;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.eclipse.jetty.server.Server;
+import org.pistream.core.Settings;
+import org.pistream.web.InvalidSettingException;
+import org.pistream.web.SettingsLoader;
+import org.pistream.web.Version;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterException;
+
+/**
+ * {@code java -jar pi-stream.war [flags]}: parses the flags, sets up logging, starts the embedded
+ * server and waits. A bad flag or value prints one line and exits 2; a port in use exits 1.
+ */
+public final class Launcher {
+    /** Set by the bootstrap: the folder it unpacked the server into, removed at shutdown. */
+    static final String EXTRACTED_PROPERTY = "pistream.extracted";
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        LauncherOptions options = new LauncherOptions();
+        JCommander jc = JCommander.newBuilder().addObject(options).programName("pi-stream").build();
+        try {
+            jc.parse(args);
+        } catch (ParameterException e) {
+            fail(2, describe(e) + " (see --help)");
+        }
+        if (options.help) {
+            System.out.print(Help.text(jc));
+            return;
+        }
+        if (options.version) {
+            System.out.println("pi-stream " + Version.get());
+            return;
+        }
+        Map<String, String> flags = options.toConfig();
+        Settings settings = null;
+        try {
+            settings = SettingsLoader.load(SettingsLoader.config(flags, "command-line flags", Launcher.class.getClassLoader()));
+        } catch (InvalidSettingException e) {
+            fail(2, e.getMessage());
+        }
+        LogSetup.apply(settings.logLevel(), settings.verbose());
+        Logger log = LoggerFactory.getLogger(Launcher.class);
+
+        Server server = EmbeddedServer.create(settings, flags);
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            if (hasCause(e, BindException.class)) {
+                fail(1, "Port " + settings.port() + " already in use on " + settings.address() + ": is another pi-stream running?");
+            }
+            log.error("pi-stream failed to start", e);
+            fail(1, "failed to start: " + firstLine(String.valueOf(e.getMessage())));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Shutting down");
+            stopQuietly(server);
+            deleteExtracted();
+        }, "shutdown"));
+        log.info("pi-stream {} listening on {} (camera: {})", Version.get(), EmbeddedServer.uri(server),
+                settings.cameraDescription());
+        try {
+            server.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LoggerFactory.getLogger(Launcher.class).warn("Stopping the server failed: {}", e.toString());
+        }
+    }
+
+    private static void deleteExtracted() {
+        String dir = System.getProperty(EXTRACTED_PROPERTY);
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(Path.of(dir))) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Best effort: the next start removes folders of processes that are gone.
+        }
+    }
+
+    /** JCommander calls a stray word a "main parameter"; say what the user did instead. */
+    private static String describe(ParameterException e) {
+        String message = firstLine(String.valueOf(e.getMessage()));
+        String prefix = "Was passed main parameter '";
+        if (message.startsWith(prefix)) {
+            String word = message.substring(prefix.length(), Math.max(prefix.length(), message.indexOf('\'', prefix.length())));
+            return (word.startsWith("-") ? "unknown flag: " : "unexpected argument: ") + word;
+        }
+        return message;
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static void fail(int code, String message) {
+        System.err.println("pi-stream: " + message);
+        System.exit(code);
+    }
+}

@@ -1,0 +1,82 @@
+package org.pistream.launcher;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.pistream.web.ConfigKeys;
+
+import com.beust.jcommander.Parameter;
+
+/**
+ * The command-line flags. Values stay strings here: they become the highest-priority config
+ * source, and {@code SettingsLoader} validates them exactly as it validates every other source,
+ * so a bad value gets the same message whether it came from a flag, a property or the environment.
+ * Defaults are not set here but come from the bundled defaults file (the help shows them).
+ */
+final class LauncherOptions {
+    @Parameter(names = "--port", description = "TCP port to listen on (0 picks a free one)", order = 0)
+    String port;
+
+    @Parameter(names = "--address", description = "address to listen on", order = 1)
+    String address;
+
+    @Parameter(names = "--max-clients", description = "most stream clients at once; more get 503", order = 2)
+    String maxClients;
+
+    @Parameter(names = "--buffer-size", description = "frames a client may fall behind before it skips to the newest", order = 3)
+    String bufferSize;
+
+    @Parameter(names = "--stats-interval", description = "seconds between stats log lines (0: off)", order = 4)
+    String statsInterval;
+
+    @Parameter(names = "--camera", description = "'command' runs --camera-cmd; 'test-pattern[:WxH][@FPS]' is the built-in camera", order = 5)
+    String camera;
+
+    @Parameter(names = "--camera-cmd", description = "camera program that writes MJPEG to stdout", order = 6)
+    String cameraCmd;
+
+    @Parameter(names = "--camera-args", description = "arguments of the camera program, split like a shell does", order = 7)
+    String cameraArgs;
+
+    @Parameter(names = "--log-level", description = "trace, debug, info, warn, error or off", order = 8)
+    String logLevel;
+
+    @Parameter(names = "--verbose", description = "debug logging for pi-stream itself", order = 9)
+    Boolean verbose;
+
+    @Parameter(names = "--max-frame-size", description = "largest JPEG accepted from the camera, in bytes", order = 10)
+    String maxFrameSize;
+
+    @Parameter(names = "--snapshot-timeout", description = "seconds /snapshot waits for a first frame before 503", order = 11)
+    String snapshotTimeout;
+
+    @Parameter(names = "--version", description = "print the version and exit", order = 20)
+    boolean version;
+
+    @Parameter(names = {"--help", "-h"}, help = true, description = "print this help and exit", order = 21)
+    boolean help;
+
+    /** The flags given on the command line, as config keys. */
+    Map<String, String> toConfig() {
+        Map<String, String> map = new LinkedHashMap<>();
+        put(map, ConfigKeys.PORT, port);
+        put(map, ConfigKeys.ADDRESS, address);
+        put(map, ConfigKeys.MAX_CLIENTS, maxClients);
+        put(map, ConfigKeys.BUFFER_SIZE, bufferSize);
+        put(map, ConfigKeys.STATS_INTERVAL, statsInterval);
+        put(map, ConfigKeys.CAMERA, camera);
+        put(map, ConfigKeys.CAMERA_CMD, cameraCmd);
+        put(map, ConfigKeys.CAMERA_ARGS, cameraArgs);
+        put(map, ConfigKeys.LOG_LEVEL, logLevel);
+        put(map, ConfigKeys.VERBOSE, verbose == null ? null : verbose.toString());
+        put(map, ConfigKeys.MAX_FRAME_SIZE, maxFrameSize);
+        put(map, ConfigKeys.SNAPSHOT_TIMEOUT, snapshotTimeout);
+        return map;
+    }
+
+    private static void put(Map<String, String> map, String flag, String value) {
+        if (value != null) {
+            map.put(ConfigKeys.key(flag), value);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.pistream.web;
+
+import java.util.List;
+
+/**
+ * The configuration keys. Each is {@code pistream.} plus a command-line flag's name, so
+ * {@code --max-clients} is {@code pistream.max-clients}, the system property
+ * {@code -Dpistream.max-clients} and the environment variable {@code PISTREAM_MAX_CLIENTS}.
+ */
+public final class ConfigKeys {
+    public static final String PREFIX = "pistream.";
+
+    public static final String PORT = "port";
+    public static final String ADDRESS = "address";
+    public static final String MAX_CLIENTS = "max-clients";
+    public static final String BUFFER_SIZE = "buffer-size";
+    public static final String STATS_INTERVAL = "stats-interval";
+    public static final String CAMERA = "camera";
+    public static final String CAMERA_CMD = "camera-cmd";
+    public static final String CAMERA_ARGS = "camera-args";
+    public static final String LOG_LEVEL = "log-level";
+    public static final String VERBOSE = "verbose";
+    public static final String MAX_FRAME_SIZE = "max-frame-size";
+    public static final String SNAPSHOT_TIMEOUT = "snapshot-timeout";
+
+    /** Every flag name, in the order help lists them. */
+    public static final List<String> ALL = List.of(PORT, ADDRESS, MAX_CLIENTS, BUFFER_SIZE, STATS_INTERVAL, CAMERA,
+            CAMERA_CMD, CAMERA_ARGS, LOG_LEVEL, VERBOSE, MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT);
+
+    private ConfigKeys() {
+    }
+
+    public static String key(String flag) {
+        return PREFIX + flag;
+    }
+}

@@ -1,0 +1,10 @@
+package org.pistream.web;
+
+/** A configuration value that pi-stream cannot run with; the message names the key and the value. */
+public final class InvalidSettingException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidSettingException(String key, String value, String requirement) {
+        super("Invalid " + key + ": " + requirement + ", was: " + (value == null ? "(missing)" : "'" + value + "'"));
+    }
+}

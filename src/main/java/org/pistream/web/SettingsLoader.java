@@ -1,0 +1,170 @@
+package org.pistream.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.codehaus.plexus.util.cli.CommandLineUtils;
+import org.eclipse.microprofile.config.Config;
+import org.pistream.core.Settings;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * Builds {@link Settings} from MicroProfile Config.
+ *
+ * <p>Sources, highest priority first: the overrides (command-line flags in the launcher, servlet
+ * context parameters in a container; ordinal 450), system properties (400), environment variables
+ * (300), and the defaults bundled in the WAR ({@code META-INF/pi-stream-defaults.properties}, 50).
+ * The config is built privately and never registered globally, so a redeployed webapp leaves
+ * nothing behind.
+ */
+public final class SettingsLoader {
+    public static final String DEFAULTS_RESOURCE = "META-INF/pi-stream-defaults.properties";
+    public static final int OVERRIDES_ORDINAL = 450;
+
+    private static final Pattern TEST_PATTERN = Pattern.compile("test-pattern(?::(\\d{1,5})x(\\d{1,5}))?(?:@(\\d{1,3}))?");
+    private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
+
+    private SettingsLoader() {
+    }
+
+    /** Builds the config from the standard sources plus {@code overrides} (keys with the {@code pistream.} prefix). */
+    public static Config config(Map<String, String> overrides, String overridesName, ClassLoader classLoader) {
+        URL defaults = classLoader.getResource(DEFAULTS_RESOURCE);
+        if (defaults == null) {
+            throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the class path: the WAR is incomplete");
+        }
+        try {
+            return new SmallRyeConfigBuilder()
+                    .forClassLoader(classLoader)
+                    .addSystemSources()
+                    .addDefaultInterceptors()
+                    .withSources(new PropertiesConfigSource(defaults, 50))
+                    .withSources(new PropertiesConfigSource(Map.copyOf(overrides), overridesName, OVERRIDES_ORDINAL))
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + defaults, e);
+        }
+    }
+
+    /** Reads and validates every setting; throws {@link InvalidSettingException} naming the first bad one. */
+    public static Settings load(Config config) {
+        Reader r = new Reader(config);
+        int port = r.integer(ConfigKeys.PORT, 0, 65535);
+        String address = r.string(ConfigKeys.ADDRESS);
+        if (address.isBlank()) {
+            throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.ADDRESS), address, "must be an address to listen on");
+        }
+        int maxClients = r.integer(ConfigKeys.MAX_CLIENTS, 1, 100_000);
+        int bufferSize = r.integer(ConfigKeys.BUFFER_SIZE, 1, 1024);
+        int statsInterval = r.integer(ConfigKeys.STATS_INTERVAL, 0, 86_400);
+        int maxFrameSize = r.integer(ConfigKeys.MAX_FRAME_SIZE, 1024, 64 * 1024 * 1024);
+        int snapshotTimeout = r.integer(ConfigKeys.SNAPSHOT_TIMEOUT, 0, 60);
+        String logLevel = r.string(ConfigKeys.LOG_LEVEL).toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(logLevel)) {
+            throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.LOG_LEVEL), logLevel,
+                    "must be one of trace, debug, info, warn, error, off");
+        }
+        boolean verbose = r.bool(ConfigKeys.VERBOSE);
+
+        String camera = r.string(ConfigKeys.CAMERA).trim();
+        Settings.TestPatternSpec pattern = null;
+        List<String> command = new ArrayList<>();
+        String cameraCmd = r.string(ConfigKeys.CAMERA_CMD).trim();
+        String cameraArgs = r.optional(ConfigKeys.CAMERA_ARGS);
+        if (camera.equals("command")) {
+            if (cameraCmd.isEmpty()) {
+                throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.CAMERA_CMD), cameraCmd, "must name a program");
+            }
+            command.add(cameraCmd);
+            command.addAll(splitWords(ConfigKeys.key(ConfigKeys.CAMERA_ARGS), cameraArgs));
+        } else {
+            pattern = testPattern(camera);
+        }
+        return new Settings(port, address.trim(), maxClients, bufferSize, statsInterval, command, pattern, logLevel,
+                verbose, maxFrameSize, snapshotTimeout * 1000);
+    }
+
+    /** Splits like a shell splits words: blanks separate, single and double quotes group. */
+    static List<String> splitWords(String key, String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        try {
+            return List.of(CommandLineUtils.translateCommandline(text));
+        } catch (Exception e) {
+            throw new InvalidSettingException(key, text, "must be words a shell could split (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Settings.TestPatternSpec testPattern(String value) {
+        Matcher m = TEST_PATTERN.matcher(value);
+        if (!m.matches()) {
+            throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.CAMERA), value,
+                    "must be 'command' or 'test-pattern[:WIDTHxHEIGHT][@FPS]'");
+        }
+        int width = m.group(1) == null ? 640 : Integer.parseInt(m.group(1));
+        int height = m.group(2) == null ? 480 : Integer.parseInt(m.group(2));
+        int fps = m.group(3) == null ? 30 : Integer.parseInt(m.group(3));
+        if (width < 16 || height < 16 || width > 7680 || height > 4320 || fps < 1 || fps > 120) {
+            throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.CAMERA), value,
+                    "test pattern must be 16x16..7680x4320 at 1..120 fps");
+        }
+        return new Settings.TestPatternSpec(width, height, fps);
+    }
+
+    /** Reads raw values and names the key in every error. */
+    private static final class Reader {
+        private final Config config;
+
+        Reader(Config config) {
+            this.config = config;
+        }
+
+        String optional(String flag) {
+            return config.getOptionalValue(ConfigKeys.key(flag), String.class).orElse(null);
+        }
+
+        String string(String flag) {
+            String value = optional(flag);
+            if (value == null) {
+                throw new InvalidSettingException(ConfigKeys.key(flag), null, "must be set");
+            }
+            return value;
+        }
+
+        int integer(String flag, int min, int max) {
+            String value = string(flag).trim();
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidSettingException(ConfigKeys.key(flag), value, "must be a whole number from " + min + " to " + max);
+        }
+
+        boolean bool(String flag) {
+            String value = string(flag).trim().toLowerCase(Locale.ROOT);
+            switch (value) {
+                case "true": case "yes": case "on": case "1":
+                    return true;
+                case "false": case "no": case "off": case "0":
+                    return false;
+                default:
+                    throw new InvalidSettingException(ConfigKeys.key(flag), value, "must be true or false");
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.pistream.web;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.pistream.core.Camera;
+import org.pistream.core.CameraStatus;
+import org.pistream.core.DropReason;
+import org.pistream.core.Frame;
+import org.pistream.core.FrameBroadcaster;
+import org.pistream.core.JpegInfo;
+import org.pistream.core.PiStream;
+import org.pistream.core.SplitterCounters;
+import org.pistream.core.Subscription;
+
+/** The numbers {@code /stats} shows, as a tree of maps for the JSON writer. */
+final class StatsReport {
+    private StatsReport() {
+    }
+
+    static Map<String, Object> of(PiStream app, String version) {
+        FrameBroadcaster b = app.broadcaster();
+        Map<String, Object> root = new LinkedHashMap<>();
+
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("version", version);
+        server.put("startedAt", app.startedAt().toString());
+        server.put("uptimeSeconds", round(app.uptime().toMillis() / 1000.0));
+        root.put("server", server);
+
+        Camera camera = app.camera();
+        CameraStatus status = camera.status();
+        Map<String, Object> cam = new LinkedHashMap<>();
+        cam.put("kind", status.kind());
+        cam.put("source", status.description());
+        cam.put("state", status.state().key());
+        cam.put("pid", status.pid() < 0 ? null : status.pid());
+        cam.put("starts", status.starts());
+        cam.put("restarts", status.restarts());
+        cam.put("lastExitCode", status.lastExitCode());
+        cam.put("lastError", status.lastError());
+        cam.put("framesIn", b.framesIn());
+        cam.put("bytesIn", b.bytesIn());
+        cam.put("fps", round(b.inputFps(1)));
+        cam.put("fps10s", round(b.inputFps(10)));
+        Frame latest = b.latest();
+        int[] size = latest == null ? null : JpegInfo.dimensions(latest.part(), latest.jpegOffset(), latest.jpegLength());
+        cam.put("width", size == null ? null : size[0]);
+        cam.put("height", size == null ? null : size[1]);
+        cam.put("lastFrameAgeMs", latest == null ? null
+                : Math.max(0, (Instant.now().toEpochMilli() * 1000 - latest.captureMicros()) / 1000));
+        Map<String, Object> dropped = new LinkedHashMap<>();
+        SplitterCounters counters = camera.splitterCounters();
+        for (DropReason reason : DropReason.values()) {
+            dropped.put(reason.key(), counters == null ? 0 : counters.dropped(reason));
+        }
+        cam.put("framesDropped", dropped);
+        cam.put("garbageBytes", counters == null ? 0 : counters.garbageBytes());
+        root.put("camera", cam);
+
+        List<Subscription> subscriptions = b.subscriptions();
+        Map<String, Object> clients = new LinkedHashMap<>();
+        clients.put("connected", subscriptions.size());
+        clients.put("max", b.maxSubscribers());
+        clients.put("accepted", b.accepted());
+        clients.put("rejected", b.rejected());
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Subscription s : subscriptions) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("id", s.id());
+            if (s.subscriber() instanceof StreamClient client) {
+                c.put("remote", client.remote());
+                c.put("userAgent", client.userAgent());
+                c.put("path", client.path());
+            }
+            c.put("connectedAt", Instant.ofEpochMilli(s.connectedAtMillis()).toString());
+            c.put("framesSent", s.framesSent());
+            c.put("framesSkipped", s.framesSkipped());
+            c.put("bytesSent", s.bytesSent());
+            c.put("lagFrames", s.lag());
+            list.add(c);
+        }
+        clients.put("list", list);
+        root.put("clients", clients);
+
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("framesOut", b.framesOut());
+        output.put("framesSkipped", b.framesSkipped());
+        output.put("bytesOut", b.bytesOut());
+        root.put("output", output);
+        return root;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,40 @@
+package org.pistream.web;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.pistream.core.PiStream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** {@code /stats}: the server's numbers as JSON (see README for the fields). */
+final class StatsServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONTENT_TYPE = "application/json";
+
+    private final transient PiStream app;
+    private final String version;
+
+    StatsServlet(PiStream app, String version) {
+        this.app = app;
+        this.version = version;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws JsonProcessingException {
+        byte[] body = JSON.writeValueAsBytes(StatsReport.of(app, version));
+        NoCache.apply(response);
+        AsyncContext async = request.startAsync();
+        AsyncResponses.send(async, CONTENT_TYPE, body, 0, body.length);
+    }
+
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) {
+        NoCache.apply(response);
+        response.setContentType(CONTENT_TYPE);
+    }
+}

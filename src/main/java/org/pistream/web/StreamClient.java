@@ -1,0 +1,173 @@
+package org.pistream.web;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+
+import org.pistream.core.Frame;
+import org.pistream.core.FrameSubscriber;
+import org.pistream.core.MultipartFraming;
+import org.pistream.core.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MJPEG stream client: its async request, its output stream and its broadcaster subscription.
+ *
+ * <p>All writing happens in {@link #deliver}, which the subscription runs on one thread at a time
+ * (a fan-out thread for a new frame, the container's thread for {@code onWritePossible}). It
+ * writes while {@code isReady()} and returns when the connection is full; the container then calls
+ * {@code onWritePossible} again. Frames are written whole from the shared buffer, and the output is
+ * flushed once the client has caught up, so small frames are not left in the container's buffer.
+ * {@link #finish} runs once, whichever of error, timeout, completion or shutdown comes first.
+ */
+final class StreamClient implements FrameSubscriber, WriteListener, AsyncListener {
+    private static final Logger log = LoggerFactory.getLogger(StreamClient.class);
+    private static final byte[] PREAMBLE = MultipartFraming.preamble();
+    private static final byte[] CLOSING = MultipartFraming.closing();
+
+    private final String remote;
+    private final String userAgent;
+    private final String path;
+    private final long startNanos = System.nanoTime();
+    private final AtomicBoolean finished = new AtomicBoolean();
+
+    private volatile AsyncContext async;
+    private volatile ServletOutputStream out;
+    private volatile Subscription subscription;
+    // Confined to the drain loop.
+    private boolean preambleSent;
+    private boolean needsFlush;
+
+    StreamClient(String remote, String userAgent, String path) {
+        this.remote = remote;
+        this.userAgent = userAgent == null ? "" : userAgent;
+        this.path = path;
+    }
+
+    /** Starts writing: called once the request is async and the subscription exists. */
+    void attach(Subscription subscription, AsyncContext async, ServletOutputStream out) {
+        this.subscription = subscription;
+        this.async = async;
+        this.out = out;
+        async.addListener(this);
+        out.setWriteListener(this); // the container calls onWritePossible when it can take the preamble
+    }
+
+    String remote() {
+        return remote;
+    }
+
+    String userAgent() {
+        return userAgent;
+    }
+
+    String path() {
+        return path;
+    }
+
+    @Override
+    public void deliver(Subscription s) {
+        ServletOutputStream o = out;
+        if (o == null || finished.get()) {
+            return; // not attached yet: onWritePossible will drain
+        }
+        try {
+            while (o.isReady()) {
+                if (!preambleSent) {
+                    o.write(PREAMBLE);
+                    preambleSent = true;
+                    needsFlush = true;
+                    continue;
+                }
+                Frame frame = s.poll();
+                if (frame == null) {
+                    if (!needsFlush) {
+                        return;
+                    }
+                    needsFlush = false;
+                    o.flush();
+                    continue;
+                }
+                byte[] part = frame.part();
+                o.write(part, 0, part.length);
+                s.sent(part.length);
+                needsFlush = true;
+            }
+        } catch (IOException | IllegalStateException e) {
+            finish("write failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void broadcasterClosed(Subscription s) {
+        ServletOutputStream o = out;
+        try {
+            if (o != null && preambleSent && o.isReady()) {
+                o.write(CLOSING);
+            }
+        } catch (IOException | IllegalStateException e) {
+            // Closing anyway.
+        }
+        finish("server stopping");
+    }
+
+    @Override
+    public void onWritePossible() {
+        Subscription s = subscription;
+        if (s != null) {
+            s.drainNow();
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        finish("connection error: " + t);
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        finish("completed");
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        finish("timed out");
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        Throwable t = event.getThrowable();
+        finish("connection closed" + (t == null ? "" : ": " + t.getMessage()));
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // Not re-dispatched.
+    }
+
+    void finish(String reason) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        Subscription s = subscription;
+        if (s != null) {
+            s.close();
+        }
+        AsyncContext a = async;
+        if (a != null) {
+            AsyncResponses.completeQuietly(a);
+        }
+        if (s != null) {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            log.info(String.format(Locale.ROOT, "Client #%d %s disconnected after %.1f s: %d frames, %.2f MB, %d skipped (%s)",
+                    s.id(), remote, seconds, s.framesSent(), s.bytesSent() / 1e6, s.framesSkipped(), reason));
+        }
+    }
+}
