@@ -36,6 +36,8 @@ public final class FrameBroadcaster extends Lifecycle {
     private final AtomicReferenceArray<Frame> ring;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final List<Consumer<Frame>> frameWaiters = new CopyOnWriteArrayList<>();
+    /** The fan-out pool's threads, joined in stop: pool termination is signalled before they exit. */
+    private final List<Thread> fanoutThreadList = new CopyOnWriteArrayList<>();
     private final AtomicInteger subscriberCount = new AtomicInteger();
     private final AtomicLong nextId = new AtomicLong(1);
     private final RateMeter inputRate = new RateMeter();
@@ -73,6 +75,8 @@ public final class FrameBroadcaster extends Lifecycle {
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "frame-fanout-" + n.incrementAndGet());
                     t.setDaemon(true);
+                    fanoutThreadList.removeIf(old -> !old.isAlive()); // a worker replaced after a task threw
+                    fanoutThreadList.add(t);
                     return t;
                 });
         pool.prestartAllCoreThreads();
@@ -88,10 +92,17 @@ public final class FrameBroadcaster extends Lifecycle {
         if (pool != null) {
             pool.shutdown();
             try {
-                if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                boolean terminated = pool.awaitTermination(5, TimeUnit.SECONDS);
+                if (!terminated) {
                     pool.shutdownNow();
-                    if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
+                    terminated = pool.awaitTermination(2, TimeUnit.SECONDS);
+                    if (!terminated) {
                         log.warn("Fan-out threads did not end within 7 s");
+                    }
+                }
+                if (terminated) {
+                    for (Thread t : fanoutThreadList) {
+                        t.join(1000); // the workers have finished their last task and are exiting
                     }
                 }
             } catch (InterruptedException e) {

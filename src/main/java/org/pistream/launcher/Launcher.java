@@ -83,7 +83,7 @@ public final class Launcher {
 
     private static void stopQuietly(Server server) {
         try {
-            server.stop();
+            EmbeddedServer.stop(server);
         } catch (Exception e) {
             LoggerFactory.getLogger(Launcher.class).warn("Stopping the server failed: {}", e.toString());
         }

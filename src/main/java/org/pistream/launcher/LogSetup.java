@@ -26,7 +26,10 @@ final class LogSetup {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
 
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+        Level root = Level.toLevel(level, Level.INFO);
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(root);
+        // Jetty follows the chosen level but never below INFO: its DEBUG output would drown ours.
+        context.getLogger("org.eclipse.jetty").setLevel(root.isGreaterOrEqual(Level.INFO) ? root : Level.INFO);
         if (verbose) {
             context.getLogger("org.pistream").setLevel(Level.DEBUG);
         }

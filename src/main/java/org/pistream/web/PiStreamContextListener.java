@@ -40,6 +40,7 @@ public final class PiStreamContextListener implements ServletContextListener {
             throw e;
         }
         String version = Version.get();
+        log.debug("Settings: {}", settings);
         app = new PiStream(settings);
         app.start();
         context.setAttribute(APP_ATTRIBUTE, app);

@@ -1,0 +1,232 @@
+package org.pistream.it;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A strict MJPEG client over a raw socket, for tests: checks the response and every part against
+ * WIRE.md (boundary line first, exact part headers, Content-Length, a boundary right after each
+ * frame, JPEG start and end markers) and throws on the first deviation.
+ */
+final class MjpegClient implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final int status;
+    private final Map<String, String> headers;
+    private InputStream body;
+    private String boundary;
+
+    record Part(Map<String, String> headers, byte[] jpeg) {
+        double timestamp() {
+            return Double.parseDouble(headers.get("x-timestamp"));
+        }
+    }
+
+    private MjpegClient(Socket socket, InputStream in, int status, Map<String, String> headers) {
+        this.socket = socket;
+        this.in = in;
+        this.status = status;
+        this.headers = headers;
+    }
+
+    /** Sends {@code GET path} and reads the response head; does not read the body. */
+    static MjpegClient open(URI base, String path) throws IOException {
+        return open(base, path, Map.of());
+    }
+
+    static MjpegClient open(URI base, String path, Map<String, String> extraHeaders) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
+        socket.setSoTimeout(15000);
+        StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n");
+        extraHeaders.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+        request.append("\r\n");
+        socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        String statusLine = readLine(in);
+        String[] words = statusLine.split(" ", 3);
+        if (words.length < 2 || !words[0].startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP response: " + statusLine);
+        }
+        Map<String, String> headers = readHeaders(in);
+        MjpegClient client = new MjpegClient(socket, in, Integer.parseInt(words[1]), headers);
+        client.body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? new Dechunker(in) : in;
+        return client;
+    }
+
+    int status() {
+        return status;
+    }
+
+    /** Response headers, names in lower case. */
+    Map<String, String> headers() {
+        return headers;
+    }
+
+    /** Reads the first boundary line; must be the first bytes of the body. */
+    void readPreamble() throws IOException {
+        String type = headers.get("content-type");
+        String prefix = "multipart/x-mixed-replace;boundary=";
+        if (type == null || !type.startsWith(prefix)) {
+            throw new IOException("not a multipart stream: " + type);
+        }
+        boundary = type.substring(prefix.length());
+        if (boundary.startsWith("\"") || boundary.startsWith("--") || boundary.isEmpty()) {
+            throw new IOException("boundary must be a plain token: " + boundary);
+        }
+        String first = readLine(body);
+        if (!first.equals("--" + boundary)) {
+            throw new IOException("body must start with the boundary line, got: " + first);
+        }
+    }
+
+    /** Reads one part, checks it and the boundary line that must follow it at once. */
+    Part readPart() throws IOException {
+        if (boundary == null) {
+            readPreamble();
+        }
+        Map<String, String> partHeaders = readHeaders(body);
+        if (!"image/jpeg".equals(partHeaders.get("content-type"))) {
+            throw new IOException("part Content-Type must be exactly image/jpeg: " + partHeaders);
+        }
+        String length = partHeaders.get("content-length");
+        if (length == null) {
+            throw new IOException("part without Content-Length: " + partHeaders);
+        }
+        if (partHeaders.get("x-timestamp") == null || !partHeaders.get("x-timestamp").matches("\\d+\\.\\d{6}")) {
+            throw new IOException("part X-Timestamp must be seconds.micros: " + partHeaders);
+        }
+        byte[] jpeg = readFully(body, Integer.parseInt(length));
+        checkJpeg(jpeg);
+        String crlf = readLine(body);
+        if (!crlf.isEmpty()) {
+            throw new IOException("part body longer than its Content-Length");
+        }
+        String next = readLine(body);
+        if (!next.equals("--" + boundary)) {
+            throw new IOException("expected boundary after part, got: " + next);
+        }
+        return new Part(partHeaders, jpeg);
+    }
+
+    /** Reads the rest of a non-streaming response body (by Content-Length, chunks or end of stream). */
+    byte[] readBody() throws IOException {
+        String length = headers.get("content-length");
+        if (length != null) {
+            return readFully(body, Integer.parseInt(length));
+        }
+        return body.readAllBytes();
+    }
+
+    static void checkJpeg(byte[] jpeg) throws IOException {
+        int n = jpeg.length;
+        if (n < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8 || (jpeg[n - 2] & 0xFF) != 0xFF || (jpeg[n - 1] & 0xFF) != 0xD9) {
+            throw new IOException("not a complete JPEG (SOI ... EOI), " + n + " bytes");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private static Map<String, String> readHeaders(InputStream in) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        String line;
+        while (!(line = readLine(in)).isEmpty()) {
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IOException("bad header line: " + line);
+            }
+            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        return headers;
+    }
+
+    /** A CRLF-terminated line; a bare LF is an error. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(80);
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("stream ended in a line: " + line.toString(StandardCharsets.ISO_8859_1));
+            }
+            if (b == '\r') {
+                int lf = in.read();
+                if (lf != '\n') {
+                    throw new IOException("CR not followed by LF");
+                }
+                return line.toString(StandardCharsets.ISO_8859_1);
+            }
+            if (b == '\n') {
+                throw new IOException("bare LF in line: " + line.toString(StandardCharsets.ISO_8859_1));
+            }
+            if (line.size() > 8192) {
+                throw new IOException("line too long");
+            }
+            line.write(b);
+        }
+    }
+
+    private static byte[] readFully(InputStream in, int n) throws IOException {
+        byte[] data = in.readNBytes(n);
+        if (data.length != n) {
+            throw new EOFException("expected " + n + " bytes, got " + data.length);
+        }
+        return data;
+    }
+
+    /** Decodes {@code Transfer-Encoding: chunked}. */
+    private static final class Dechunker extends InputStream {
+        private final InputStream in;
+        private int remaining;
+        private boolean done;
+
+        Dechunker(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (remaining == 0) {
+                String size = readLine(in);
+                int semi = size.indexOf(';');
+                remaining = Integer.parseInt((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+                if (remaining == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, Math.min(len, remaining));
+            if (n < 0) {
+                throw new EOFException("stream ended in a chunk");
+            }
+            remaining -= n;
+            if (remaining == 0 && !readLine(in).isEmpty()) {
+                throw new IOException("chunk not followed by CRLF");
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package org.pistream.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code java -jar target/pi-stream.war ...} as a real child process: waits for its "listening on"
+ * line to learn the port, keeps its output for assertions, and stops it with SIGTERM.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+/)");
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+    private volatile URI uri;
+
+    private ServerProcess(Process process) {
+        this.process = process;
+        this.reader = new Thread(this::readOutput, "server-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static Path war() {
+        String war = System.getProperty("pistream.war", "target/pi-stream.war");
+        return Path.of(war).toAbsolutePath();
+    }
+
+    static List<String> command(String... args) {
+        return command(List.of(), args);
+    }
+
+    static List<String> command(List<String> jvmArgs, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ExternalTools.javaBinary());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(war().toString());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Starts the server and waits until it listens. */
+    static ServerProcess start(String... args) throws IOException, InterruptedException {
+        return start(Map.of(), List.of(), args);
+    }
+
+    /** Starts the server with extra environment variables and JVM options. */
+    static ServerProcess start(Map<String, String> env, List<String> jvmArgs, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command(jvmArgs, args)).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        ServerProcess server = new ServerProcess(pb.start());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server.uri == null) {
+            if (!server.process.isAlive() || System.nanoTime() > deadline) {
+                server.close();
+                throw new AssertionError("server did not start; output:\n" + server.output());
+            }
+            Thread.sleep(20);
+        }
+        return server;
+    }
+
+    /**
+     * Starts the server on a free port and waits until it answers HTTP, for runs whose log level
+     * hides the "listening on" line.
+     */
+    static ServerProcess startQuiet(String... args) throws IOException, InterruptedException {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--port", String.valueOf(port), "--address", "127.0.0.1"));
+        ServerProcess server = new ServerProcess(new ProcessBuilder(command(all.toArray(new String[0])))
+                .redirectErrorStream(true).start());
+        URI uri = URI.create("http://127.0.0.1:" + port + "/");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                server.uri = uri;
+                return server;
+            } catch (IOException notYet) {
+                if (!server.process.isAlive() || System.nanoTime() > deadline) {
+                    server.close();
+                    throw new AssertionError("server did not start; output:\n" + server.output());
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Runs the launcher to completion (for flags that make it exit) and returns exit code and output. */
+    static Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command(args)).start();
+        p.getOutputStream().close();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("launcher did not exit within " + timeout + ": " + stdout + stderr);
+        }
+        return new Result(p.exitValue(), stdout, stderr);
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    URI uri() {
+        return uri;
+    }
+
+    URI uri(String path) {
+        return uri.resolve(path);
+    }
+
+    int port() {
+        return uri.getPort();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    String output() {
+        return String.join("\n", lines);
+    }
+
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** Waits until an output line contains {@code text}. */
+    boolean awaitOutput(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : lines) {
+                if (line.contains(text)) {
+                    return true;
+                }
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    private void readOutput() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lines.add(line);
+                if (uri == null) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        uri = URI.create(m.group(1));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // process ended
+        }
+    }
+
+    /**
+     * SIGTERM, then SIGKILL after 15 s. Returns the exit code. Signals through the process handle:
+     * {@code Process.destroy()} would also close our end of its output, losing its last lines.
+     */
+    int stop() throws InterruptedException {
+        process.toHandle().destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+            throw new AssertionError("server ignored SIGTERM for 15 s; output:\n" + output());
+        }
+        reader.join(2000);
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.toHandle().destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
