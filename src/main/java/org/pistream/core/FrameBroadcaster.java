@@ -147,6 +147,7 @@ public final class FrameBroadcaster extends Lifecycle {
             rejected.incrementAndGet();
             return null;
         }
+        ExecutorService executor = fanoutExecutor(); // throws before a slot is taken when not started
         while (true) {
             int current = subscriberCount.get();
             if (current >= maxSubscribers) {
@@ -159,10 +160,11 @@ public final class FrameBroadcaster extends Lifecycle {
         }
         accepted.incrementAndGet();
         long latest = latestSequence;
-        Subscription s = new Subscription(this, subscriber, fanoutExecutor(), nextId.getAndIncrement(),
-                Math.max(0, latest));
+        Subscription s = new Subscription(this, subscriber, executor, nextId.getAndIncrement(), Math.max(0, latest));
         subscriptions.add(s);
-        if (latest >= 0) {
+        if (isStopping()) {
+            s.closeFromBroadcaster(); // stop() may have walked the list before this subscriber was in it
+        } else if (latest >= 0) {
             s.signal();
         }
         return s;

@@ -4,6 +4,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * One client's position in the broadcaster's frame ring, and the guard that serialises its writes.
  *
@@ -14,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * only inside the drain and read racily by stats.
  */
 public final class Subscription {
+    private static final Logger log = LoggerFactory.getLogger(Subscription.class);
     private final FrameBroadcaster broadcaster;
     private final FrameSubscriber subscriber;
     private final Executor executor;
@@ -138,11 +142,17 @@ public final class Subscription {
         int missed = 1;
         while (true) {
             if (!closed) {
-                if (broadcasterClosed) {
-                    subscriber.broadcasterClosed(this);
+                try {
+                    if (broadcasterClosed) {
+                        subscriber.broadcasterClosed(this);
+                        close();
+                    } else {
+                        subscriber.deliver(this);
+                    }
+                } catch (RuntimeException e) {
+                    // A broken subscriber must not wedge its slot or the fan-out thread.
+                    log.warn("Subscriber #{} failed and is dropped", id, e);
                     close();
-                } else {
-                    subscriber.deliver(this);
                 }
             }
             missed = wip.addAndGet(-missed);
