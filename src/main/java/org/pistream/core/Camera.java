@@ -2,7 +2,7 @@ package org.pistream.core;
 
 /**
  * A source of JPEG frames that publishes into a {@link FrameBroadcaster}: a supervised child
- * process or the built-in test pattern. Started and stopped by its owner (the context listener).
+ * process or the built-in test pattern. Started and stopped by its owner ({@link PiStream}).
  */
 public interface Camera {
     void start();
@@ -14,4 +14,16 @@ public interface Camera {
 
     /** Counters of the frame splitter, or null when the camera produces whole frames itself. */
     SplitterCounters splitterCounters();
+
+    /**
+     * Called a few times a second by the pi-stream timer: the place for the watchdog and for
+     * escalating a termination. Must not block.
+     */
+    void poll(long nanoTime);
+
+    /** Stops capturing until {@link #wake()}; must not block. */
+    void sleep();
+
+    /** Resumes capturing after {@link #sleep()}; does nothing otherwise. Must not block. */
+    void wake();
 }

@@ -1,6 +1,7 @@
 package org.pistream.core;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@code camera-reader} (created in start, joined in stop) launches the process, reads
  * its stdout into one reused buffer, feeds the splitter, waits for the exit and sleeps the
  * backoff; {@code camera-stderr} (one per run, joined by the reader) logs the camera's stderr.
- * A command that cannot start is logged and retried with the same backoff. Stop ends the process
- * (SIGTERM, then SIGKILL after the grace period) and joins both threads.
+ * {@link #poll} runs on the pi-stream timer: it is the watchdog (a camera that sends no complete
+ * frame for {@code camera-timeout} is ended) and escalates SIGTERM to SIGKILL after the grace
+ * period, so no caller ever blocks on a stubborn process. A command that cannot start is logged
+ * and retried with the same backoff. {@link #sleep} ends the process without a restart until
+ * {@link #wake}. Stop ends the process (SIGTERM, then SIGKILL) and joins both threads.
  */
 public final class CameraSupervisor extends Lifecycle implements Camera {
     private static final Logger log = LoggerFactory.getLogger(CameraSupervisor.class);
@@ -35,22 +38,35 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
     private final FrameBroadcaster broadcaster;
     private final Backoff backoff;
     private final Duration stopGrace;
+    private final long timeoutNanos;
+    private final int warmupFrames;
     private final SplitterCounters counters = new SplitterCounters();
     private final JpegFrameSplitter splitter;
-    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final Object signal = new Object();
     private final Deque<String> lastStderr = new ArrayDeque<>();
 
     private Thread reader;
     private volatile Process process;
     private volatile CameraState cameraState = CameraState.STOPPED;
+    private volatile boolean sleeping;
     private volatile long starts;
     private volatile long restarts;
+    private volatile long watchdogKills;
+    private volatile long warmupDiscarded;
     private volatile Integer lastExitCode;
     private volatile String lastError;
+    private volatile String endReason;
+    private volatile long lastProgressNanos;
+    private volatile long terminateRequestedNanos;
+    private volatile long nextStartNanos;
     private long framesThisRun;
 
+    /**
+     * @param cameraTimeout end a running camera that sends no complete frame for this long (zero: never)
+     * @param warmupFrames  frames to discard after each start while exposure settles
+     */
     public CameraSupervisor(List<String> command, int maxFrameBytes, FrameBroadcaster broadcaster, Backoff backoff,
-                            Duration stopGrace) {
+                            Duration stopGrace, Duration cameraTimeout, int warmupFrames) {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("camera command must not be empty");
         }
@@ -58,6 +74,8 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
         this.broadcaster = broadcaster;
         this.backoff = backoff;
         this.stopGrace = stopGrace;
+        this.timeoutNanos = cameraTimeout.toNanos();
+        this.warmupFrames = warmupFrames;
         this.splitter = new JpegFrameSplitter(maxFrameBytes, this::onFrame, counters);
     }
 
@@ -70,7 +88,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
 
     @Override
     protected void doStop() {
-        stopSignal.countDown();
+        wakeReader();
         Process p = process;
         if (p != null) {
             terminate(p);
@@ -92,8 +110,11 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
     @Override
     public CameraStatus status() {
         Process p = process;
+        long restartIn = cameraState == CameraState.RESTARTING
+                ? Math.max(0, (nextStartNanos - System.nanoTime()) / 1_000_000) : -1;
         return new CameraStatus("command", String.join(" ", command), cameraState, p != null && p.isAlive() ? p.pid() : -1,
-                starts, restarts, lastExitCode, lastError);
+                starts, restarts, lastExitCode, lastError, restartIn, watchdogKills, warmupDiscarded,
+                splitter.bufferCapacity());
     }
 
     @Override
@@ -101,18 +122,90 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
         return counters;
     }
 
+    @Override
+    public void poll(long now) {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        long requested = terminateRequestedNanos;
+        if (requested != 0) {
+            if (now - requested > stopGrace.toNanos()) {
+                log.warn("Camera pid {} ignored SIGTERM for {} ms; killing it", p.pid(), stopGrace.toMillis());
+                p.destroyForcibly();
+                terminateRequestedNanos = now; // try again after another grace period if need be
+            }
+            return;
+        }
+        if (timeoutNanos > 0 && now - lastProgressNanos > timeoutNanos) {
+            watchdogKills++;
+            endReason = "sent no frame for " + timeoutNanos / 1_000_000_000L + " s";
+            log.warn("Camera pid {} {}: ending it (watchdog)", p.pid(), endReason);
+            requestTerminate(p, now);
+        }
+    }
+
+    @Override
+    public void sleep() {
+        if (sleeping) {
+            return;
+        }
+        sleeping = true;
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            endReason = "stopped while idle";
+            requestTerminate(p, System.nanoTime());
+        }
+        wakeReader(); // ends a backoff wait at once
+    }
+
+    @Override
+    public void wake() {
+        if (sleeping) {
+            sleeping = false;
+            log.info("Camera wanted again: starting it");
+            wakeReader();
+        }
+    }
+
+    private void requestTerminate(Process p, long now) {
+        terminateRequestedNanos = now;
+        p.destroy(); // SIGTERM; poll() escalates to SIGKILL after the grace period
+    }
+
+    private void wakeReader() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
     private void onFrame(byte[] jpeg, int offset, int length) {
         framesThisRun++;
+        lastProgressNanos = System.nanoTime();
+        if (framesThisRun <= warmupFrames) {
+            warmupDiscarded++;
+            return; // exposure still settling
+        }
         if (cameraState != CameraState.STREAMING) {
             cameraState = CameraState.STREAMING;
             log.info("Camera streaming: first frame of {} bytes after start #{}", length, starts);
         }
-        broadcaster.publish(jpeg, offset, length, nowMicros());
+        byte[] fixed = HuffmanTables.insertIfMissing(jpeg, offset, length);
+        if (fixed != null) {
+            broadcaster.publish(fixed, 0, fixed.length, nowMicros());
+        } else {
+            broadcaster.publish(jpeg, offset, length, nowMicros());
+        }
     }
 
     private void superviseLoop() {
         byte[] buffer = new byte[READ_BUFFER];
         while (!isStopping()) {
+            if (sleeping) {
+                cameraState = CameraState.IDLE;
+                awaitSignal(Long.MAX_VALUE, () -> sleeping);
+                continue;
+            }
             long startedAt = System.nanoTime();
             framesThisRun = 0;
             runOnce(buffer);
@@ -120,39 +213,61 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
             if (isStopping()) {
                 break;
             }
-            long delay = backoff.nextDelayMillis(ranMillis, framesThisRun > 0);
+            if (sleeping) {
+                log.info("Camera stopped: nobody watching");
+                continue;
+            }
+            long delay = backoff.nextDelayMillis(ranMillis, framesThisRun > warmupFrames);
+            nextStartNanos = System.nanoTime() + delay * 1_000_000;
             cameraState = CameraState.RESTARTING;
             log.warn("Camera {} after {} ms and {} frames; restart #{} in {} ms{}", lastError, ranMillis, framesThisRun,
                     restarts + 1, delay, stderrTail());
-            try {
-                if (stopSignal.await(delay, TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+            awaitSignal(delay, () -> !sleeping);
+            if (!isStopping() && !sleeping) {
+                restarts++;
             }
-            restarts++;
+        }
+    }
+
+    /** Waits up to {@code millis} or until stop, or until woken while {@code keepWaiting} holds no more. */
+    private void awaitSignal(long millis, java.util.function.BooleanSupplier keepWaiting) {
+        long deadline = millis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + millis * 1_000_000;
+        synchronized (signal) {
+            while (!isStopping() && keepWaiting.getAsBoolean()) {
+                long left = deadline == Long.MAX_VALUE ? 0 : (deadline - System.nanoTime()) / 1_000_000;
+                if (deadline != Long.MAX_VALUE && left <= 0) {
+                    return;
+                }
+                try {
+                    signal.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
     private void runOnce(byte[] buffer) {
         cameraState = CameraState.STARTING;
+        endReason = null;
+        terminateRequestedNanos = 0;
         splitter.endOfStream();
         Process p;
         try {
             ProcessBuilder pb = new ProcessBuilder(command);
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             p = pb.start();
         } catch (IOException e) {
             lastExitCode = null;
-            lastError = "command could not start: " + command.get(0) + " (" + e.getMessage() + ")";
+            lastError = describeStartFailure(e);
             return;
         }
+        lastProgressNanos = System.nanoTime();
         process = p;
         starts++;
-        if (isStopping()) {
-            terminate(p); // stop() ran between the check and start(); it could not see this process
+        if (isStopping() || sleeping) {
+            terminate(p); // stop() or sleep() ran between the check and start(); they could not see this process
         }
         log.info("Camera started: pid {} `{}` (start #{})", p.pid(), String.join(" ", command), starts);
         Thread stderr = new Thread(() -> pumpStderr(p.getErrorStream()), "camera-stderr");
@@ -173,6 +288,9 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
         splitter.endOfStream();
         // The output closed: a camera that keeps running without output is ended too.
         if (!waitFor(p, stopGrace)) {
+            if (endReason == null) {
+                endReason = "closed its output but kept running";
+            }
             terminate(p);
         }
         try {
@@ -181,11 +299,24 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
             Thread.currentThread().interrupt();
         }
         lastExitCode = p.isAlive() ? null : p.exitValue();
-        lastError = isStopping() ? "stopped" : "exited with code " + lastExitCode;
+        String reason = endReason;
+        lastError = isStopping() ? "stopped" : reason != null ? reason + " (exit code " + lastExitCode + ")"
+                : "exited with code " + lastExitCode;
         if (isStopping()) {
             log.info("Camera stopped: pid {} exit code {}", p.pid(), lastExitCode);
         }
         process = null;
+    }
+
+    private String describeStartFailure(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("error=2,")) {
+            return "command not found: " + command.get(0);
+        }
+        if (message.contains("error=13,")) {
+            return "command not executable: " + command.get(0);
+        }
+        return "command could not start: " + command.get(0) + " (" + message + ")";
     }
 
     private void pumpStderr(InputStream err) {
@@ -219,7 +350,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
         }
     }
 
-    /** SIGTERM, then SIGKILL after the grace period. */
+    /** SIGTERM, then SIGKILL after the grace period; blocks up to twice the grace period. */
     private void terminate(Process p) {
         if (!p.isAlive()) {
             return;

@@ -13,13 +13,25 @@ public final class Frame {
     private final byte[] part;
     private final int jpegOffset;
     private final int jpegLength;
+    private final boolean placeholder;
 
-    Frame(long sequence, long captureMicros, byte[] part, int jpegOffset, int jpegLength) {
+    Frame(long sequence, long captureMicros, byte[] part, int jpegOffset, int jpegLength, boolean placeholder) {
         this.sequence = sequence;
         this.captureMicros = captureMicros;
         this.part = part;
         this.jpegOffset = jpegOffset;
         this.jpegLength = jpegLength;
+        this.placeholder = placeholder;
+    }
+
+    /** The same picture again under a new sequence number, sharing this frame's bytes (keep-alive). */
+    Frame repeat(long newSequence) {
+        return new Frame(newSequence, captureMicros, part, jpegOffset, jpegLength, placeholder);
+    }
+
+    /** True for the no-signal picture pi-stream draws itself; never served as a snapshot. */
+    public boolean isPlaceholder() {
+        return placeholder;
     }
 
     /** Position in the camera's stream, starting at 0; consecutive frames differ by one. */
@@ -52,6 +64,6 @@ public final class Frame {
 
     @Override
     public String toString() {
-        return "Frame{#" + sequence + " " + jpegLength + " bytes}";
+        return "Frame{#" + sequence + " " + jpegLength + " bytes" + (placeholder ? " placeholder" : "") + "}";
     }
 }

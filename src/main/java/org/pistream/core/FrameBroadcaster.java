@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * client keeps only its position in it, so memory for frames does not grow with the number of
  * clients, and a client that falls more than {@code capacity} frames behind skips to the newest.
  *
- * <p>Threading: {@link #publish} is called by the one camera thread and never waits for a client:
- * it stores the frame and signals subscribers, whose writes run on this broadcaster's fan-out
+ * <p>Threading: {@link #publish} is called by the camera thread, {@link #publishPlaceholder} and
+ * {@link #republish} by the pi-stream timer; a short lock orders them. None waits for a client:
+ * they store the frame and signal subscribers, whose writes run on this broadcaster's fan-out
  * threads ({@code frame-fanout-N}, created in start, joined in stop). A subscriber's pending work
  * is at most one task, so the fan-out queue is bounded by the number of clients.
  */
@@ -49,7 +50,17 @@ public final class FrameBroadcaster extends Lifecycle {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
 
+    private static final long STALE_NANOS = 2_000_000_000L;
+
+    private final Object publishLock = new Object();
+    private final AtomicLong realFrames = new AtomicLong();
+    private final AtomicLong placeholderFrames = new AtomicLong();
+    private final AtomicLong repeatedFrames = new AtomicLong();
     private volatile long latestSequence = -1;
+    private volatile long lastPublishNanos = System.nanoTime();
+    private volatile Frame latestReal;
+    private volatile Runnable demandListener = () -> { };
+    private volatile java.util.function.BooleanSupplier liveCheck = () -> true;
     private volatile ExecutorService fanout;
 
     public FrameBroadcaster(int capacity, int maxSubscribers, int fanoutThreads) {
@@ -115,19 +126,19 @@ public final class FrameBroadcaster extends Lifecycle {
     }
 
     /**
-     * Publishes a complete JPEG; the bytes are copied once into the shared part. Called by the
-     * camera thread only.
+     * Publishes a camera frame; the bytes are copied once into the shared part. Never waits for a
+     * client. Called by the camera thread.
      */
     public Frame publish(byte[] jpeg, int offset, int length, long captureMicros) {
-        long sequence = latestSequence + 1;
-        Frame frame = MultipartFraming.frame(sequence, captureMicros, jpeg, offset, length);
-        ring.set((int) (sequence % capacity), frame);
-        latestSequence = sequence; // volatile write publishes the slot
+        Frame frame;
+        synchronized (publishLock) {
+            frame = store(MultipartFraming.frame(latestSequence + 1, captureMicros, jpeg, offset, length, false));
+        }
+        latestReal = frame;
+        realFrames.incrementAndGet();
         bytesIn.addAndGet(length);
         inputRate.record(System.nanoTime());
-        for (Subscription s : subscriptions) {
-            s.signal();
-        }
+        signalAll();
         if (!frameWaiters.isEmpty()) {
             for (Consumer<Frame> waiter : frameWaiters) {
                 if (frameWaiters.remove(waiter)) {
@@ -136,6 +147,52 @@ public final class FrameBroadcaster extends Lifecycle {
             }
         }
         return frame;
+    }
+
+    /** Publishes the no-signal picture. Snapshot waiters are not woken by it. */
+    public Frame publishPlaceholder(byte[] jpeg, long captureMicros) {
+        Frame frame;
+        synchronized (publishLock) {
+            frame = store(MultipartFraming.frame(latestSequence + 1, captureMicros, jpeg, 0, jpeg.length, true));
+        }
+        placeholderFrames.incrementAndGet();
+        signalAll();
+        return frame;
+    }
+
+    /** Sends {@code frame} once more to every client (keep-alive), sharing its bytes. */
+    public Frame republish(Frame frame) {
+        Frame again;
+        synchronized (publishLock) {
+            again = store(frame.repeat(latestSequence + 1));
+        }
+        repeatedFrames.incrementAndGet();
+        signalAll();
+        return again;
+    }
+
+    /** Called with {@code publishLock} held; the frame's sequence is {@code latestSequence + 1}. */
+    private Frame store(Frame frame) {
+        ring.set((int) (frame.sequence() % capacity), frame);
+        latestSequence = frame.sequence(); // volatile write publishes the slot
+        lastPublishNanos = System.nanoTime();
+        return frame;
+    }
+
+    private void signalAll() {
+        for (Subscription s : subscriptions) {
+            s.signal();
+        }
+    }
+
+    /** Tells whether the camera is delivering now; when not, a newcomer waits for the next frame. */
+    public void liveCheck(java.util.function.BooleanSupplier cameraLive) {
+        liveCheck = cameraLive;
+    }
+
+    /** Called when a client starts watching or waiting, e.g. to start an idle camera. Must not block. */
+    public void onDemand(Runnable listener) {
+        demandListener = listener;
     }
 
     /**
@@ -159,12 +216,17 @@ public final class FrameBroadcaster extends Lifecycle {
             }
         }
         accepted.incrementAndGet();
+        demandListener.run();
         long latest = latestSequence;
-        Subscription s = new Subscription(this, subscriber, executor, nextId.getAndIncrement(), Math.max(0, latest));
+        // A newcomer starts with the newest frame, unless it is stale (camera idle or down): then with the next one.
+        boolean fresh = liveCheck.getAsBoolean() && System.nanoTime() - lastPublishNanos <= STALE_NANOS;
+        Frame newest = latest < 0 ? null : frameAt(latest);
+        long first = latest < 0 ? 0 : fresh || (newest != null && newest.isPlaceholder()) ? latest : latest + 1;
+        Subscription s = new Subscription(this, subscriber, executor, nextId.getAndIncrement(), first);
         subscriptions.add(s);
         if (isStopping()) {
             s.closeFromBroadcaster(); // stop() may have walked the list before this subscriber was in it
-        } else if (latest >= 0) {
+        } else if (first <= latest) {
             s.signal();
         }
         return s;
@@ -176,13 +238,36 @@ public final class FrameBroadcaster extends Lifecycle {
      */
     public Runnable awaitNextFrame(Consumer<Frame> waiter) {
         frameWaiters.add(waiter);
+        demandListener.run();
         return () -> frameWaiters.remove(waiter);
     }
 
-    /** The newest frame, or null before the first one. */
+    /** The newest frame sent to clients (camera frame, repeat or placeholder), or null before the first. */
     public Frame latest() {
         long seq = latestSequence;
         return seq < 0 ? null : ring.get((int) (seq % capacity));
+    }
+
+    /** The newest frame from the camera, or null before the first. */
+    public Frame latestReal() {
+        return latestReal;
+    }
+
+    /** {@link System#nanoTime()} of the last publish of any kind. */
+    public long lastPublishNanos() {
+        return lastPublishNanos;
+    }
+
+    public boolean hasFrameWaiters() {
+        return !frameWaiters.isEmpty();
+    }
+
+    public long placeholderFrames() {
+        return placeholderFrames.get();
+    }
+
+    public long repeatedFrames() {
+        return repeatedFrames.get();
     }
 
     public long latestSequence() {
@@ -205,8 +290,9 @@ public final class FrameBroadcaster extends Lifecycle {
         return List.copyOf(subscriptions);
     }
 
+    /** Camera frames published (not placeholders or repeats). */
     public long framesIn() {
-        return latestSequence + 1;
+        return realFrames.get();
     }
 
     public long bytesIn() {

@@ -236,7 +236,7 @@ public final class JpegFrameSplitter {
         append(data, copyFrom, end - copyFrom);
         state = State.SEEK_FF;
         if (discarding) {
-            counters.drop(DropReason.OVERSIZE);
+            // counted when the limit was crossed
         } else if (!sawScan) {
             counters.drop(DropReason.MALFORMED);
         } else {
@@ -250,7 +250,9 @@ public final class JpegFrameSplitter {
 
     /** Abandons the frame in progress; returns -1 (no frame in progress). */
     private int drop(DropReason reason) {
-        counters.drop(discarding ? DropReason.OVERSIZE : reason);
+        if (!discarding) {
+            counters.drop(reason); // an oversize frame was counted when it crossed the limit
+        }
         frameLength = 0;
         discarding = false;
         state = State.SEEK_FF;
@@ -263,6 +265,8 @@ public final class JpegFrameSplitter {
         }
         int needed = frameLength + length;
         if (needed > maxFrameBytes) {
+            // Counted now, not at the frame's end: a camera that never ends its frame shows up in stats at once.
+            counters.drop(DropReason.OVERSIZE);
             discarding = true;
             frameLength = 0;
             return;

@@ -32,13 +32,17 @@ public final class MultipartFraming {
 
     /** Builds the part for one JPEG: the only copy of the frame's bytes. */
     public static Frame frame(long sequence, long captureMicros, byte[] jpeg, int offset, int length) {
+        return frame(sequence, captureMicros, jpeg, offset, length, false);
+    }
+
+    static Frame frame(long sequence, long captureMicros, byte[] jpeg, int offset, int length, boolean placeholder) {
         byte[] headers = ascii("Content-Type: image/jpeg\r\nContent-Length: " + length
                 + "\r\nX-Timestamp: " + timestamp(captureMicros) + "\r\n\r\n");
         byte[] part = new byte[headers.length + length + TRAILER.length];
         System.arraycopy(headers, 0, part, 0, headers.length);
         System.arraycopy(jpeg, offset, part, headers.length, length);
         System.arraycopy(TRAILER, 0, part, headers.length + length, TRAILER.length);
-        return new Frame(sequence, captureMicros, part, headers.length, length);
+        return new Frame(sequence, captureMicros, part, headers.length, length, placeholder);
     }
 
     /** Seconds since the epoch with microseconds, e.g. {@code 1732406400.123456}. */

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One camera served to many clients: owns the broadcaster, the camera and the timer thread
- * ({@code pistream-timer}: stats log lines and request deadlines). Start creates them in that
+ * ({@code pistream-timer}: the {@link CameraMonitor}, stats log lines and request deadlines). Start creates them in that
  * order; stop ends them in reverse, so the camera stops feeding before the clients are closed.
  */
 public final class PiStream extends Lifecycle {
@@ -21,9 +21,13 @@ public final class PiStream extends Lifecycle {
     private final Settings settings;
     private final FrameBroadcaster broadcaster;
     private final Camera camera;
+    private final CameraMonitor monitor;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+    private static final long MONITOR_PERIOD_MILLIS = 250;
     private final Instant startedAt = Instant.now();
     private final long startedNanos = System.nanoTime();
     private volatile ScheduledThreadPoolExecutor timer;
+    private volatile java.util.concurrent.ScheduledFuture<?> monitorTask;
 
     public PiStream(Settings settings) {
         this.settings = settings;
@@ -33,7 +37,30 @@ public final class PiStream extends Lifecycle {
         this.camera = pattern != null
                 ? new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), broadcaster)
                 : new CameraSupervisor(settings.cameraCommand(), settings.maxFrameBytes(), broadcaster,
-                        Backoff.cameraDefault(), Duration.ofSeconds(3));
+                        Backoff.cameraDefault(), STOP_GRACE, Duration.ofSeconds(settings.cameraTimeoutSeconds()),
+                        settings.warmupFrames());
+        broadcaster.liveCheck(() -> camera.status().state() == CameraState.STREAMING);
+        broadcaster.onDemand(camera::wake);
+        this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos());
+    }
+
+    /** How old a camera frame may be and still count as live (keep-alive, snapshots). */
+    private long freshNanos() {
+        int seconds = settings.cameraTimeoutSeconds() > 0 ? settings.cameraTimeoutSeconds() : 10;
+        return seconds * 1_000_000_000L;
+    }
+
+    /**
+     * The newest camera frame if the camera is streaming and the frame is recent, else null: a
+     * snapshot is never a placeholder nor a stale picture of a camera that is down.
+     */
+    public Frame freshFrame() {
+        Frame real = broadcaster.latestReal();
+        if (real == null || camera.status().state() != CameraState.STREAMING) {
+            return null;
+        }
+        long ageMicros = CameraSupervisor.nowMicros() - real.captureMicros();
+        return ageMicros <= freshNanos() / 1000 ? real : null;
     }
 
     @Override
@@ -47,6 +74,7 @@ public final class PiStream extends Lifecycle {
         timer = t;
         broadcaster.start();
         camera.start();
+        monitorTask = t.scheduleWithFixedDelay(monitor, MONITOR_PERIOD_MILLIS, MONITOR_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         if (settings.statsIntervalSeconds() > 0) {
             StatsLogLine line = new StatsLogLine();
             t.scheduleAtFixedRate(() -> logStats(line), settings.statsIntervalSeconds(),
@@ -59,6 +87,10 @@ public final class PiStream extends Lifecycle {
     @Override
     protected void doStop() {
         long begin = System.nanoTime();
+        java.util.concurrent.ScheduledFuture<?> task = monitorTask;
+        if (task != null) {
+            task.cancel(false); // no placeholder or watchdog action while shutting down
+        }
         camera.stop();
         broadcaster.stop();
         ScheduledThreadPoolExecutor t = timer;
@@ -72,6 +104,7 @@ public final class PiStream extends Lifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+        monitor.dispose();
         log.info("pi-stream stopped in {} ms after {} frames in, {} frames out", (System.nanoTime() - begin) / 1_000_000,
                 broadcaster.framesIn(), broadcaster.framesOut());
     }

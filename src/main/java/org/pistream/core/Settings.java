@@ -9,10 +9,14 @@ import java.util.List;
  * @param cameraCommand    the camera program and its arguments, already split into words
  * @param testPattern      the built-in camera to use instead of the command, or null
  * @param statsIntervalSeconds seconds between stats log lines; 0 turns them off
+ * @param cameraTimeoutSeconds end a camera that sends no complete frame for this long; 0: never
+ * @param idleStopSeconds      stop the camera after this long without viewers; 0: never
+ * @param warmupFrames         frames discarded after each camera start
  */
 public record Settings(int port, String address, int maxClients, int bufferSize, int statsIntervalSeconds,
                        List<String> cameraCommand, TestPatternSpec testPattern, String logLevel, boolean verbose,
-                       int maxFrameBytes, int snapshotTimeoutMillis) {
+                       int maxFrameBytes, int snapshotTimeoutMillis, int cameraTimeoutSeconds, int idleStopSeconds,
+                       int warmupFrames) {
 
     public Settings {
         cameraCommand = List.copyOf(cameraCommand);

@@ -1,6 +1,5 @@
 package org.pistream.core;
 
-import java.io.ByteArrayOutputStream;
 import java.time.LocalTime;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +20,9 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     private final int fps;
     private final FrameBroadcaster broadcaster;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final Object signal = new Object();
     private volatile CameraState cameraState = CameraState.STOPPED;
+    private volatile boolean sleeping;
     private volatile String lastError;
     private Thread thread;
 
@@ -49,6 +50,9 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     @Override
     protected void doStop() {
         stopSignal.countDown();
+        synchronized (signal) {
+            signal.notifyAll();
+        }
         Thread t = thread;
         if (t != null) {
             try {
@@ -62,7 +66,37 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
 
     @Override
     public CameraStatus status() {
-        return new CameraStatus("test-pattern", width + "x" + height + "@" + fps, cameraState, -1, 1, 0, null, lastError);
+        return new CameraStatus("test-pattern", width + "x" + height + "@" + fps, cameraState, -1, 1, 0, null, lastError,
+                -1, 0, 0, 0);
+    }
+
+    @Override
+    public void poll(long nanoTime) {
+        // Nothing to watch: frames are made on this camera's own thread.
+    }
+
+    @Override
+    public void sleep() {
+        sleeping = true;
+    }
+
+    @Override
+    public void wake() {
+        if (sleeping) {
+            sleeping = false;
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        }
+    }
+
+    private void awaitWake() throws InterruptedException {
+        cameraState = CameraState.IDLE;
+        synchronized (signal) {
+            while (sleeping && stopSignal.getCount() > 0) {
+                signal.wait();
+            }
+        }
     }
 
     @Override
@@ -85,9 +119,16 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
         long number = 0;
         try {
             while (true) {
-                ByteArrayOutputStream jpeg = pattern.render(number++, LocalTime.now());
+                if (sleeping) {
+                    awaitWake();
+                    if (stopSignal.getCount() == 0) {
+                        break;
+                    }
+                    next = System.nanoTime();
+                }
+                JpegEncoder.Buffer jpeg = pattern.render(number++, LocalTime.now());
                 cameraState = CameraState.STREAMING;
-                broadcaster.publish(jpeg.toByteArray(), 0, jpeg.size(), CameraSupervisor.nowMicros());
+                broadcaster.publish(jpeg.bytes(), 0, jpeg.size(), CameraSupervisor.nowMicros());
                 next += interval;
                 long wait = next - System.nanoTime();
                 if (wait < -interval) {

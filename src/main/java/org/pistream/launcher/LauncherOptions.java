@@ -38,16 +38,25 @@ final class LauncherOptions {
     @Parameter(names = "--camera-args", description = "arguments of the camera program, split like a shell does", order = 7)
     String cameraArgs;
 
-    @Parameter(names = "--log-level", description = "trace, debug, info, warn, error or off", order = 8)
+    @Parameter(names = "--camera-timeout", description = "seconds without a frame before the camera is restarted (0: never)", order = 8)
+    String cameraTimeout;
+
+    @Parameter(names = "--idle-stop", description = "seconds without viewers before the camera is stopped until the next request (0: never)", order = 8)
+    String idleStop;
+
+    @Parameter(names = "--warmup-frames", description = "frames discarded after each camera start while exposure settles", order = 8)
+    String warmupFrames;
+
+    @Parameter(names = "--log-level", description = "trace, debug, info, warn, error or off", order = 9)
     String logLevel;
 
-    @Parameter(names = "--verbose", description = "debug logging for pi-stream itself", order = 9)
+    @Parameter(names = "--verbose", description = "debug logging for pi-stream itself", order = 10)
     Boolean verbose;
 
-    @Parameter(names = "--max-frame-size", description = "largest JPEG accepted from the camera, in bytes", order = 10)
+    @Parameter(names = "--max-frame-size", description = "largest JPEG accepted from the camera, in bytes", order = 11)
     String maxFrameSize;
 
-    @Parameter(names = "--snapshot-timeout", description = "seconds /snapshot waits for a first frame before 503", order = 11)
+    @Parameter(names = "--snapshot-timeout", description = "seconds /snapshot waits for a first frame before 503", order = 12)
     String snapshotTimeout;
 
     @Parameter(names = "--version", description = "print the version and exit", order = 20)
@@ -67,6 +76,9 @@ final class LauncherOptions {
         put(map, ConfigKeys.CAMERA, camera);
         put(map, ConfigKeys.CAMERA_CMD, cameraCmd);
         put(map, ConfigKeys.CAMERA_ARGS, cameraArgs);
+        put(map, ConfigKeys.CAMERA_TIMEOUT, cameraTimeout);
+        put(map, ConfigKeys.IDLE_STOP, idleStop);
+        put(map, ConfigKeys.WARMUP_FRAMES, warmupFrames);
         put(map, ConfigKeys.LOG_LEVEL, logLevel);
         put(map, ConfigKeys.VERBOSE, verbose == null ? null : verbose.toString());
         put(map, ConfigKeys.MAX_FRAME_SIZE, maxFrameSize);

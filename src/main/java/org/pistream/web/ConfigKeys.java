@@ -22,10 +22,14 @@ public final class ConfigKeys {
     public static final String VERBOSE = "verbose";
     public static final String MAX_FRAME_SIZE = "max-frame-size";
     public static final String SNAPSHOT_TIMEOUT = "snapshot-timeout";
+    public static final String CAMERA_TIMEOUT = "camera-timeout";
+    public static final String IDLE_STOP = "idle-stop";
+    public static final String WARMUP_FRAMES = "warmup-frames";
 
     /** Every flag name, in the order help lists them. */
     public static final List<String> ALL = List.of(PORT, ADDRESS, MAX_CLIENTS, BUFFER_SIZE, STATS_INTERVAL, CAMERA,
-            CAMERA_CMD, CAMERA_ARGS, LOG_LEVEL, VERBOSE, MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT);
+            CAMERA_CMD, CAMERA_ARGS, CAMERA_TIMEOUT, IDLE_STOP, WARMUP_FRAMES, LOG_LEVEL, VERBOSE, MAX_FRAME_SIZE,
+            SNAPSHOT_TIMEOUT);
 
     private ConfigKeys() {
     }

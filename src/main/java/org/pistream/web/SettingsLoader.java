@@ -69,6 +69,9 @@ public final class SettingsLoader {
         int statsInterval = r.integer(ConfigKeys.STATS_INTERVAL, 0, 86_400);
         int maxFrameSize = r.integer(ConfigKeys.MAX_FRAME_SIZE, 1024, 64 * 1024 * 1024);
         int snapshotTimeout = r.integer(ConfigKeys.SNAPSHOT_TIMEOUT, 0, 60);
+        int cameraTimeout = r.integer(ConfigKeys.CAMERA_TIMEOUT, 0, 3600);
+        int idleStop = r.integer(ConfigKeys.IDLE_STOP, 0, 86_400);
+        int warmupFrames = r.integer(ConfigKeys.WARMUP_FRAMES, 0, 1000);
         String logLevel = r.string(ConfigKeys.LOG_LEVEL).toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(logLevel)) {
             throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.LOG_LEVEL), logLevel,
@@ -91,7 +94,7 @@ public final class SettingsLoader {
             pattern = testPattern(camera);
         }
         return new Settings(port, address.trim(), maxClients, bufferSize, statsInterval, command, pattern, logLevel,
-                verbose, maxFrameSize, snapshotTimeout * 1000);
+                verbose, maxFrameSize, snapshotTimeout * 1000, cameraTimeout, idleStop, warmupFrames);
     }
 
     /** Splits like a shell splits words: blanks separate, single and double quotes group. */

@@ -15,9 +15,10 @@ import org.pistream.core.Frame;
 import org.pistream.core.PiStream;
 
 /**
- * {@code /snapshot}: the newest frame as {@code image/jpeg}. Before the first frame it waits up to
- * {@code snapshot-timeout} seconds for one (on the pi-stream timer, no thread waits), then answers
- * 503 with {@code Retry-After}.
+ * {@code /snapshot}: the newest camera frame as {@code image/jpeg}, never the no-signal picture. When
+ * no fresh frame exists (before the first, or while the camera is down or idle) it waits up to
+ * {@code snapshot-timeout} seconds for the next one (on the pi-stream timer, no thread waits), then
+ * answers 503 with {@code Retry-After}.
  */
 final class SnapshotServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -34,9 +35,9 @@ final class SnapshotServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) {
         AsyncContext async = request.startAsync();
         async.setTimeout(app.settings().snapshotTimeoutMillis() + SAFETY_MARGIN_MILLIS);
-        Frame latest = app.broadcaster().latest();
-        if (latest != null) {
-            sendFrame(async, latest);
+        Frame fresh = app.freshFrame();
+        if (fresh != null) {
+            sendFrame(async, fresh);
             return;
         }
         AtomicBoolean answered = new AtomicBoolean();
@@ -81,7 +82,7 @@ final class SnapshotServlet extends HttpServlet {
 
     @Override
     protected void doHead(HttpServletRequest request, HttpServletResponse response) {
-        Frame latest = app.broadcaster().latest();
+        Frame latest = app.freshFrame();
         NoCache.apply(response);
         if (latest == null) {
             response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);

@@ -29,6 +29,10 @@ final class StatsReport {
         server.put("version", version);
         server.put("startedAt", app.startedAt().toString());
         server.put("uptimeSeconds", round(app.uptime().toMillis() / 1000.0));
+        Runtime runtime = Runtime.getRuntime();
+        server.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
+        server.put("heapMaxBytes", runtime.maxMemory());
+        server.put("threads", Thread.activeCount());
         root.put("server", server);
 
         Camera camera = app.camera();
@@ -42,11 +46,15 @@ final class StatsReport {
         cam.put("restarts", status.restarts());
         cam.put("lastExitCode", status.lastExitCode());
         cam.put("lastError", status.lastError());
+        cam.put("problem", status.problem());
+        cam.put("watchdogRestarts", status.watchdogKills());
+        cam.put("warmupFramesDiscarded", status.warmupDiscarded());
+        cam.put("frameBufferBytes", status.frameBufferBytes());
         cam.put("framesIn", b.framesIn());
         cam.put("bytesIn", b.bytesIn());
         cam.put("fps", round(b.inputFps(1)));
         cam.put("fps10s", round(b.inputFps(10)));
-        Frame latest = b.latest();
+        Frame latest = b.latestReal();
         int[] size = latest == null ? null : JpegInfo.dimensions(latest.part(), latest.jpegOffset(), latest.jpegLength());
         cam.put("width", size == null ? null : size[0]);
         cam.put("height", size == null ? null : size[1]);
@@ -89,6 +97,8 @@ final class StatsReport {
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("framesOut", b.framesOut());
         output.put("framesSkipped", b.framesSkipped());
+        output.put("placeholderFrames", b.placeholderFrames());
+        output.put("keepAliveFrames", b.repeatedFrames());
         output.put("bytesOut", b.bytesOut());
         root.put("output", output);
         return root;

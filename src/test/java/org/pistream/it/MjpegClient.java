@@ -25,10 +25,22 @@ final class MjpegClient implements AutoCloseable {
     private final Map<String, String> headers;
     private InputStream body;
     private String boundary;
+    private boolean ended;
 
     record Part(Map<String, String> headers, byte[] jpeg) {
         double timestamp() {
             return Double.parseDouble(headers.get("x-timestamp"));
+        }
+
+        /** The no-signal picture: pi-stream marks it with a JPEG comment right after the start marker. */
+        boolean isPlaceholder() {
+            return jpeg.length > 30 && (jpeg[2] & 0xFF) == 0xFF && (jpeg[3] & 0xFF) == 0xFE
+                    && new String(jpeg, 6, 22, StandardCharsets.US_ASCII).equals("pi-stream placeholder:");
+        }
+
+        String placeholderReason() {
+            int length = ((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF);
+            return new String(jpeg, 6, length - 2, StandardCharsets.US_ASCII).substring("pi-stream placeholder: ".length());
         }
     }
 
@@ -65,6 +77,11 @@ final class MjpegClient implements AutoCloseable {
         return client;
     }
 
+    /** True once the server sent the closing boundary. */
+    boolean ended() {
+        return ended;
+    }
+
     int status() {
         return status;
     }
@@ -91,12 +108,20 @@ final class MjpegClient implements AutoCloseable {
         }
     }
 
-    /** Reads one part, checks it and the boundary line that must follow it at once. */
+    /** Reads one part, checks it and the boundary line that must follow it at once; null after the closing boundary. */
     Part readPart() throws IOException {
         if (boundary == null) {
             readPreamble();
         }
-        Map<String, String> partHeaders = readHeaders(body);
+        if (ended) {
+            throw new EOFException("the stream has ended");
+        }
+        String first = readLine(body);
+        if (first.equals("--" + boundary + "--")) {
+            ended = true;
+            return null;
+        }
+        Map<String, String> partHeaders = readHeaders(body, first);
         if (!"image/jpeg".equals(partHeaders.get("content-type"))) {
             throw new IOException("part Content-Type must be exactly image/jpeg: " + partHeaders);
         }
@@ -142,9 +167,13 @@ final class MjpegClient implements AutoCloseable {
     }
 
     private static Map<String, String> readHeaders(InputStream in) throws IOException {
+        return readHeaders(in, readLine(in));
+    }
+
+    private static Map<String, String> readHeaders(InputStream in, String firstLine) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
-        String line;
-        while (!(line = readLine(in)).isEmpty()) {
+        String line = firstLine;
+        for (; !line.isEmpty(); line = readLine(in)) {
             int colon = line.indexOf(':');
             if (colon <= 0) {
                 throw new IOException("bad header line: " + line);

@@ -5,10 +5,13 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import javax.imageio.ImageIO;
 
@@ -22,6 +25,13 @@ import javax.imageio.ImageIO;
  * --size WxH       picture size (default 320x240)
  * --count N        exit after N frames (default: never)
  * --exit-code N    exit code after --count frames (default 0)
+ * --hang-after N   after N frames stop writing but keep running
+ * --close-after N  after N frames close stdout but keep running
+ * --garbage        random bytes (some 0xFF) between frames
+ * --truncate-every N   cut every Nth frame in the middle of its scan data
+ * --oversize-every N   every Nth frame carries BYTES of APP data (see --oversize-bytes, default 6 MB)
+ * --flood-mb N     before the first frame, a start marker then N MB with no frame boundary
+ * --no-dht         frames without Huffman tables (as UVC webcams send them)
  * </pre>
  */
 public final class MjpegTestCamera {
@@ -34,6 +44,14 @@ public final class MjpegTestCamera {
         int height = 240;
         long count = Long.MAX_VALUE;
         int exitCode = 0;
+        long hangAfter = Long.MAX_VALUE;
+        long closeAfter = Long.MAX_VALUE;
+        boolean garbage = false;
+        int truncateEvery = 0;
+        int oversizeEvery = 0;
+        int oversizeBytes = 6 * 1024 * 1024;
+        int floodMb = 0;
+        boolean noDht = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--fps" -> fps = Integer.parseInt(args[++i]);
@@ -44,6 +62,14 @@ public final class MjpegTestCamera {
                 }
                 case "--count" -> count = Long.parseLong(args[++i]);
                 case "--exit-code" -> exitCode = Integer.parseInt(args[++i]);
+                case "--hang-after" -> hangAfter = Long.parseLong(args[++i]);
+                case "--close-after" -> closeAfter = Long.parseLong(args[++i]);
+                case "--garbage" -> garbage = true;
+                case "--truncate-every" -> truncateEvery = Integer.parseInt(args[++i]);
+                case "--oversize-every" -> oversizeEvery = Integer.parseInt(args[++i]);
+                case "--oversize-bytes" -> oversizeBytes = Integer.parseInt(args[++i]);
+                case "--flood-mb" -> floodMb = Integer.parseInt(args[++i]);
+                case "--no-dht" -> noDht = true;
                 default -> {
                     System.err.println("MjpegTestCamera: unknown argument " + args[i]);
                     System.exit(64);
@@ -51,13 +77,54 @@ public final class MjpegTestCamera {
             }
         }
         List<byte[]> frames = render(width, height, 30);
+        if (noDht) {
+            frames.replaceAll(MjpegTestCamera::withoutDht);
+        }
         System.err.println("MjpegTestCamera: " + width + "x" + height + " at " + fps + " fps");
-        OutputStream out = new BufferedOutputStream(System.out, 256 * 1024);
+        // Straight to fd 1: System.out is a PrintStream, which swallows EPIPE, and a camera must notice
+        // that its reader is gone (rpicam-vid gets SIGPIPE).
+        OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 256 * 1024);
+        Random random = new Random(42);
         long interval = 1_000_000_000L / fps;
         long next = System.nanoTime();
         try {
+            if (floodMb > 0) {
+                out.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 2});
+                byte[] block = new byte[1024 * 1024];
+                for (int i = 0; i < block.length; i++) {
+                    block[i] = (byte) random.nextInt(0xFF); // never 0xFF: no marker, no end
+                }
+                for (int i = 0; i < floodMb; i++) {
+                    out.write(block);
+                }
+                out.flush();
+                System.err.println("MjpegTestCamera: flooded " + floodMb + " MB without a frame boundary");
+            }
             for (long n = 0; n < count; n++) {
-                out.write(frames.get((int) (n % frames.size())));
+                if (n == hangAfter) {
+                    out.flush();
+                    System.err.println("MjpegTestCamera: hanging after " + n + " frames");
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                if (n == closeAfter) {
+                    out.close();
+                    System.err.println("MjpegTestCamera: closed stdout after " + n + " frames, still running");
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                byte[] frame = frames.get((int) (n % frames.size()));
+                if (oversizeEvery > 0 && n % oversizeEvery == oversizeEvery - 1) {
+                    frame = withPadding(frame, oversizeBytes);
+                }
+                if (truncateEvery > 0 && n % truncateEvery == truncateEvery - 1) {
+                    out.write(frame, 0, frame.length * 2 / 3); // no end marker; the next frame follows
+                } else {
+                    out.write(frame);
+                }
+                if (garbage) {
+                    byte[] junk = new byte[1 + random.nextInt(64)];
+                    random.nextBytes(junk);
+                    out.write(junk);
+                }
                 out.flush();
                 next += interval;
                 long wait = next - System.nanoTime();
@@ -71,6 +138,40 @@ public final class MjpegTestCamera {
         }
         System.err.println("MjpegTestCamera: exiting with code " + exitCode + " after " + count + " frames");
         System.exit(exitCode);
+    }
+
+    /** The frame with APP15 segments of {@code extra} bytes in all after its start marker. */
+    static byte[] withPadding(byte[] jpeg, int extra) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + extra + 1024);
+        out.write(jpeg, 0, 2);
+        int left = extra;
+        while (left > 0) {
+            int n = Math.min(left, 65533);
+            out.write(0xFF);
+            out.write(0xEF);
+            out.write((n + 2) >> 8);
+            out.write((n + 2) & 0xFF);
+            out.write(new byte[n], 0, n);
+            left -= n;
+        }
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    /** The frame without its DHT segments. */
+    static byte[] withoutDht(byte[] jpeg) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length);
+        out.write(jpeg, 0, 2);
+        int i = 2;
+        while ((jpeg[i + 1] & 0xFF) != 0xDA) {
+            int length = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
+            if ((jpeg[i + 1] & 0xFF) != 0xC4) {
+                out.write(jpeg, i, 2 + length);
+            }
+            i += 2 + length;
+        }
+        out.write(jpeg, i, jpeg.length - i);
+        return out.toByteArray();
     }
 
     /** Distinct, real JPEGs: a colour field with a block whose position encodes the frame number. */

@@ -1,0 +1,106 @@
+package org.pistream.core;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps viewers informed when frames stop, and the camera busy only while someone watches. Runs a
+ * few times a second on the pi-stream timer:
+ * <ul>
+ *   <li>drives the camera's watchdog ({@link Camera#poll});</li>
+ *   <li>keep-alive: when no frame went out for a second while the camera streams, re-sends the
+ *       last frame, so browsers and proxies keep the connection;</li>
+ *   <li>no signal: while the camera starts, restarts or fails, sends the placeholder picture with
+ *       the reason about once a second (rendered again only when the text or size changes);</li>
+ *   <li>idle stop: sleeps the camera when nobody has watched for {@code idle-stop} seconds.</li>
+ * </ul>
+ */
+final class CameraMonitor implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(CameraMonitor.class);
+    static final long RESEND_NANOS = 1_000_000_000L;
+    private static final int DEFAULT_WIDTH = 640;
+    private static final int DEFAULT_HEIGHT = 480;
+
+    private final Camera camera;
+    private final FrameBroadcaster broadcaster;
+    private final long idleStopNanos;
+    private final long freshNanos;
+    private final Placeholder placeholder = new Placeholder();
+
+    private long lastDemandNanos = System.nanoTime();
+    private String placeholderKey;
+    private byte[] placeholderJpeg;
+
+    /**
+     * @param idleStopSeconds sleep the camera after this long without viewers; 0: never
+     * @param freshNanos      a camera frame older than this is not repeated as a keep-alive
+     */
+    CameraMonitor(Camera camera, FrameBroadcaster broadcaster, int idleStopSeconds, long freshNanos) {
+        this.camera = camera;
+        this.broadcaster = broadcaster;
+        this.idleStopNanos = idleStopSeconds * 1_000_000_000L;
+        this.freshNanos = freshNanos;
+    }
+
+    @Override
+    public void run() {
+        try {
+            long now = System.nanoTime();
+            camera.poll(now);
+            boolean watched = broadcaster.subscriberCount() > 0;
+            if (idleStopNanos > 0) {
+                stopWhenIdle(now, watched || broadcaster.hasFrameWaiters());
+            }
+            if (watched && (now - broadcaster.lastPublishNanos() >= RESEND_NANOS || showsStaleCameraFrame())) {
+                resend();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("Camera monitor failed", e);
+        }
+    }
+
+    /** The camera is down but the last frame sent is a camera frame: tell viewers now, not in a second. */
+    private boolean showsStaleCameraFrame() {
+        Frame latest = broadcaster.latest();
+        return latest != null && !latest.isPlaceholder() && camera.status().problem() != null;
+    }
+
+    private void stopWhenIdle(long now, boolean wanted) {
+        CameraState state = camera.status().state();
+        if (wanted || state == CameraState.IDLE) {
+            lastDemandNanos = now;
+        } else if (now - lastDemandNanos >= idleStopNanos) {
+            log.info("Nobody watched for {} s: stopping the camera until the next request", idleStopNanos / 1_000_000_000L);
+            camera.sleep();
+            lastDemandNanos = now;
+        }
+    }
+
+    private void resend() {
+        CameraStatus status = camera.status();
+        Frame real = broadcaster.latestReal();
+        long micros = CameraSupervisor.nowMicros();
+        boolean fresh = real != null && micros - real.captureMicros() <= freshNanos / 1000;
+        String problem = status.problem();
+        if (problem == null && fresh) {
+            broadcaster.republish(real);
+            return;
+        }
+        if (problem == null) {
+            problem = real == null ? "waiting for the camera" : "camera sends no frames";
+        }
+        int[] size = real == null ? null : JpegInfo.dimensions(real.part(), real.jpegOffset(), real.jpegLength());
+        int width = size == null ? DEFAULT_WIDTH : size[0];
+        int height = size == null ? DEFAULT_HEIGHT : size[1];
+        String key = width + "x" + height + " " + problem;
+        if (!key.equals(placeholderKey)) {
+            placeholderJpeg = placeholder.render(width, height, problem);
+            placeholderKey = key;
+        }
+        broadcaster.publishPlaceholder(placeholderJpeg, micros);
+    }
+
+    void dispose() {
+        placeholder.dispose();
+    }
+}
