@@ -59,7 +59,16 @@ class StreamEncoderTest {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Every chunk up to the first null, written out as a client would receive them. */
+    /** Strings (as ASCII) and byte arrays, one after the other. */
+    private static byte[] bytes(Object... pieces) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object piece : pieces) {
+            out.writeBytes(piece instanceof String text ? ascii(text) : (byte[]) piece);
+        }
+        return out.toByteArray();
+    }
+
+    /** Every chunk up to the first null, added to {@code wire} as a client would receive them. */
     private List<StreamEncoder.Chunk> drain(StreamEncoder encoder, ByteArrayOutputStream wire) {
         List<StreamEncoder.Chunk> chunks = new ArrayList<>();
         StreamEncoder.Chunk c;
@@ -70,8 +79,11 @@ class StreamEncoderTest {
         return chunks;
     }
 
-    private static void write(ByteArrayOutputStream wire, StreamEncoder.Chunk c) {
-        wire.write(c.bytes(), c.offset(), c.length());
+    /** The preamble, then {@link #drain}. */
+    private List<StreamEncoder.Chunk> startAndDrain(StreamEncoder encoder, ByteArrayOutputStream wire) {
+        StreamEncoder.Chunk preamble = encoder.preamble();
+        wire.write(preamble.bytes(), preamble.offset(), preamble.length());
+        return drain(encoder, wire);
     }
 
     @Test
@@ -80,20 +92,14 @@ class StreamEncoderTest {
         Frame f0 = publish(0);
         Frame f1 = publish(1);
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        write(wire, encoder.preamble());
-        List<StreamEncoder.Chunk> chunks = drain(encoder, wire);
+        List<StreamEncoder.Chunk> chunks = startAndDrain(encoder, wire);
 
         assertEquals(2, chunks.size());
         assertSame(f0.part(), chunks.get(0).bytes(), "the shared buffer, not a copy");
         assertSame(f1.part(), chunks.get(1).bytes());
         assertTrue(chunks.stream().allMatch(StreamEncoder.Chunk::endsFrame));
         wire.writeBytes(encoder.closing());
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        expected.writeBytes(ascii("--" + B + "\r\n"));
-        expected.writeBytes(f0.part());
-        expected.writeBytes(f1.part());
-        expected.writeBytes(ascii("--" + B + "--\r\n"));
-        assertArrayEquals(expected.toByteArray(), wire.toByteArray());
+        assertArrayEquals(bytes("--" + B + "\r\n", f0.part(), f1.part(), "--" + B + "--\r\n"), wire.toByteArray());
         assertTrue(new String(f0.part(), StandardCharsets.ISO_8859_1).startsWith("Content-Type: image/jpeg\r\nContent-Length: "));
     }
 
@@ -103,8 +109,7 @@ class StreamEncoderTest {
         Frame f0 = publish(0);
         Frame f1 = publish(1);
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        write(wire, encoder.preamble());
-        List<StreamEncoder.Chunk> chunks = drain(encoder, wire);
+        List<StreamEncoder.Chunk> chunks = startAndDrain(encoder, wire);
 
         assertEquals(4, chunks.size());
         assertSame(f0.part(), chunks.get(0).bytes(), "the shared buffer, not a copy");
@@ -113,15 +118,9 @@ class StreamEncoderTest {
         assertTrue(chunks.get(1).endsFrame(), "a frame ends with the next part's headers");
         assertSame(f1.part(), chunks.get(2).bytes());
         wire.writeBytes(encoder.closing());
-
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        expected.writeBytes(ascii("--" + B + "\r\n" + HEADERS));
-        expected.writeBytes(jpegOf(f0));
-        expected.writeBytes(ascii("\r\n--" + B + "\r\n" + HEADERS));
-        expected.writeBytes(jpegOf(f1));
-        expected.writeBytes(ascii("\r\n--" + B + "\r\n" + HEADERS));
-        expected.writeBytes(ascii("\r\n--" + B + "--\r\n")); // the open part is closed empty
-        assertArrayEquals(expected.toByteArray(), wire.toByteArray());
+        String afterFrame = "\r\n--" + B + "\r\n" + HEADERS;
+        assertArrayEquals(bytes("--" + B + "\r\n" + HEADERS, jpegOf(f0), afterFrame, jpegOf(f1), afterFrame,
+                "\r\n--" + B + "--\r\n"), wire.toByteArray(), "the open part is closed empty");
     }
 
     @Test
@@ -160,16 +159,10 @@ class StreamEncoderTest {
         StreamEncoder encoder = new StreamEncoder(new StreamOptions(true, true));
         Frame f0 = publish(0);
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        write(wire, encoder.preamble());
-        drain(encoder, wire);
-        String frame = "\r\n--" + B + "\r\n" + HEADERS;
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        expected.writeBytes(ascii("--" + B + "\r\n" + HEADERS));
-        expected.writeBytes(jpegOf(f0));
-        expected.writeBytes(ascii(frame));
-        expected.writeBytes(jpegOf(f0));
-        expected.writeBytes(ascii(frame));
-        assertArrayEquals(expected.toByteArray(), wire.toByteArray());
+        startAndDrain(encoder, wire);
+        String afterFrame = "\r\n--" + B + "\r\n" + HEADERS;
+        assertArrayEquals(bytes("--" + B + "\r\n" + HEADERS, jpegOf(f0), afterFrame, jpegOf(f0), afterFrame),
+                wire.toByteArray());
     }
 
     @Test

@@ -175,18 +175,20 @@ class LiveViewBrowserIT {
         assertEquals("90°", browser.find("rotation-value").getText());
         browser.find("mirror").sendKeys(Keys.SPACE);
         assertEquals("true", browser.find("mirror").getAttribute("aria-pressed"));
-        // The turned picture fills the stage: laid out in the swapped box, then turned.
-        browser.await("the rotation's transition to end", Duration.ofSeconds(2), () -> (Boolean) browser.script(
+        // rotate(90deg) scaleX(-1), once the transition has ended; the turned picture then fills the
+        // stage: it is laid out in the swapped box, then turned.
+        browser.await("the picture turned and mirrored", Duration.ofSeconds(3),
+                () -> List.of(0L, -1L, -1L, 0L).equals(transform()));
+        assertEquals(Boolean.TRUE, browser.script(
                 "var s = document.getElementById('stage').getBoundingClientRect();"
                         + "var i = document.getElementById('live').getBoundingClientRect();"
                         + "return Math.abs(s.width - i.width) < 1 && Math.abs(s.height - i.height) < 1;"));
-        assertEquals(List.of(0L, -1L, -1L, 0L), transform(), "rotate(90deg) scaleX(-1)");
 
         browser.driver().navigate().refresh();
         awaitLivePicture(PICTURE_TIMEOUT);
         assertEquals("90", browser.find("stage").getAttribute("data-rotation"), "rotation remembered");
         assertEquals("true", browser.find("mirror").getAttribute("aria-pressed"), "mirror remembered");
-        assertEquals(List.of(0L, -1L, -1L, 0L), transform());
+        browser.await("the remembered view applied", Duration.ofSeconds(3), () -> List.of(0L, -1L, -1L, 0L).equals(transform()));
 
         browser.driver().findElement(org.openqa.selenium.By.tagName("body")).sendKeys("rrrm"); // shortcuts
         assertEquals("0", browser.find("stage").getAttribute("data-rotation"));
@@ -195,12 +197,15 @@ class LiveViewBrowserIT {
         assertNoConsoleErrors();
     }
 
-    /** The picture's computed 2D transform matrix (a, b, c, d), rounded. */
+    /**
+     * The picture's computed 2D transform matrix (a, b, c, d) to three decimals: whole numbers (as
+     * Long) only once a transition has ended.
+     */
     @SuppressWarnings("unchecked")
-    private static List<Long> transform() {
-        return (List<Long>) browser.script(
+    private static List<Object> transform() {
+        return (List<Object>) browser.script(
                 "var m = new DOMMatrix(getComputedStyle(document.getElementById('live')).transform);"
-                        + "return [m.a, m.b, m.c, m.d].map(function (v) { return Math.round(v) + 0; });");
+                        + "return [m.a, m.b, m.c, m.d].map(function (v) { return Math.round(v * 1000) / 1000 + 0; });");
     }
 
     @Test
@@ -293,6 +298,30 @@ class LiveViewBrowserIT {
                 .filter(e -> !(e.contains("127.0.0.1:" + port + "/") && e.contains("net::ERR_")))
                 .toList();
         assertTrue(unexpected.isEmpty(), "console errors other than refused requests while the server was down: " + unexpected);
+    }
+
+    /**
+     * Headless Chromium never hides a tab (not for background tabs, not for a minimised window), so
+     * this test sets {@code document.hidden} and fires {@code visibilitychange} itself; the rest is
+     * real: the page drops its stream, the server sees it go, and the page reconnects when shown.
+     */
+    @Test
+    void hiddenTabStopsItsStreamAndReconnectsWhenShownAgain() throws Exception {
+        openPage("/");
+        awaitLivePicture(PICTURE_TIMEOUT);
+        Http.awaitStats(server.uri(), Duration.ofSeconds(5), s -> s.at("/clients/connected").asInt() == 1);
+
+        browser.script("Object.defineProperty(document, 'hidden', {configurable: true, get: function () { return true; }});"
+                + "document.dispatchEvent(new Event('visibilitychange'));");
+        // After 10 s hidden the page lets go of its stream: a forgotten tab costs the Pi nothing.
+        Http.awaitStats(server.uri(), Duration.ofSeconds(15), s -> s.at("/clients/connected").asInt() == 0);
+        assertEquals("paused", browser.find("overlay").getAttribute("data-reason"));
+
+        browser.script("delete document.hidden; document.dispatchEvent(new Event('visibilitychange'));");
+        awaitLivePicture(PICTURE_TIMEOUT);
+        Http.awaitStats(server.uri(), Duration.ofSeconds(5), s -> s.at("/clients/connected").asInt() == 1);
+        assertPictureMoves("shown again");
+        assertNoConsoleErrors();
     }
 
     /**
