@@ -20,7 +20,7 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var stage = $('stage');
-  var img = $('live');
+  var img = $('live'); // the shown picture; each new stream gets a new <img>, see connect()
   var overlay = $('overlay');
   var overlayText = $('overlay-text');
   var message = $('message');
@@ -60,11 +60,15 @@
   // An <img> fires no event when a multipart stream ends or its connection drops: it keeps the last
   // frame. So the page tags each stream request with a token and checks in /stats that the server
   // still has that stream and keeps sending it frames. Events that do fire (error, load) are used too.
+  //
+  // Each attempt loads into a new <img> that replaces the shown one only once its first frame is
+  // there: while reconnecting, the last frame stays on screen (dimmed), never a broken-image icon.
 
   var stream = {
     token: '',
     requestedAt: 0,
-    live: false,         // the current request has shown its first frame
+    pending: null,       // the <img> of the attempt in progress, not shown yet
+    live: false,         // the shown <img> is the current stream and has shown a frame
     everLive: false,
     attempt: 0,          // failed attempts since the last good one, for the backoff
     retryTimer: 0,
@@ -84,18 +88,56 @@
     return 'stream?' + query + 'client=' + token;
   }
 
+  /** Stops an <img>'s request: the browser drops a stream's connection once no <img> refers to it. */
+  function release(element) {
+    if (element) {
+      element.removeAttribute('src');
+    }
+  }
+
   function connect() {
-    clearTimeout(stream.retryTimer);
+    window.clearTimeout(stream.retryTimer);
     stream.retryTimer = 0;
     stream.paused = false;
+    release(stream.pending);
     stream.token = newToken();
     stream.requestedAt = Date.now();
-    stream.live = false;
     stream.lastFramesSent = -1;
     stream.stalledPolls = 0;
-    // A new URL each time: the browser neither reuses a cached picture nor the old connection,
-    // which it drops when the <img> no longer refers to it.
-    img.src = streamUrl(stream.token);
+    var next = document.createElement('img');
+    next.className = 'live';
+    next.alt = 'Live camera picture';
+    next.addEventListener('load', onFirstFrame);
+    next.addEventListener('error', onStreamError);
+    stream.pending = next;
+    // A new URL each time: the browser reuses neither a cached picture nor an old connection.
+    next.src = streamUrl(stream.token);
+  }
+
+  function onFirstFrame(event) {
+    // For a multipart stream, load fires once, when the first part has been decoded.
+    var next = event.target;
+    if (next !== stream.pending) {
+      return; // an attempt that was given up
+    }
+    stream.pending = null;
+    next.id = 'live';
+    img.replaceWith(next);
+    release(img);
+    img = next;
+    stream.live = true;
+    stream.everLive = true;
+    stream.attempt = 0;
+    stage.dataset.picture = 'live';
+    overlay.hidden = true;
+    schedulePoll(250); // count this viewer in the status line now, not at the next poll
+  }
+
+  function onStreamError(event) {
+    if (event.target === stream.pending) {
+      stream.pending = null;
+      lost('error');
+    }
   }
 
   function backoffDelay(attempt) {
@@ -109,36 +151,22 @@
       return;
     }
     stream.live = false;
+    release(stream.pending);
+    stream.pending = null;
     showReconnecting(reason);
     stream.retryTimer = window.setTimeout(connect, backoffDelay(stream.attempt));
     stream.attempt += 1;
   }
 
-  /** Reconnect now instead of at the end of the backoff (the server answers again, the tab is back). */
+  /** Reconnects now if a reconnect waits for its backoff (the server answers again, the tab is back). */
   function reconnectNow() {
-    if (!stream.paused && (stream.retryTimer || !stream.live)) {
+    if (!stream.paused && stream.retryTimer) {
       connect();
     }
   }
 
-  img.addEventListener('load', function () {
-    // For a multipart stream, load fires once, when the first part has been shown.
-    stream.live = true;
-    stream.everLive = true;
-    stream.attempt = 0;
-    stage.dataset.picture = 'live';
-    overlay.hidden = true;
-    schedulePoll(250); // count this viewer in the status line now, not at the next poll
-  });
-
-  img.addEventListener('error', function () {
-    if (img.getAttribute('src')) {
-      lost('error');
-    }
-  });
-
   function showReconnecting(reason) {
-    stage.dataset.picture = stream.everLive ? 'stale' : 'none';
+    stage.dataset.picture = stream.everLive && reason !== 'paused' ? 'stale' : 'none';
     overlayText.textContent = stream.everLive ? 'Reconnecting…' : 'Connecting…';
     overlay.hidden = false;
     overlay.dataset.reason = reason;
@@ -226,13 +254,22 @@
   }
 
   var pollTimer = 0;
+  var pollDue = 0;
   var polling = false;
   var pollSoon = false;
 
-  /** Asks /stats again after delayMs; one request at a time, and one pending timer. */
+  /** Asks /stats again within delayMs: one request at a time, and the earliest of the asked times. */
   function schedulePoll(delayMs) {
+    var due = Date.now() + delayMs;
+    if (pollTimer && pollDue <= due) {
+      return;
+    }
     window.clearTimeout(pollTimer);
-    pollTimer = window.setTimeout(pollStats, delayMs);
+    pollDue = due;
+    pollTimer = window.setTimeout(function () {
+      pollTimer = 0;
+      pollStats();
+    }, delayMs);
   }
 
   function pollStats() {
@@ -277,11 +314,13 @@
   var hiddenTimer = 0;
 
   function pause() {
-    clearTimeout(stream.retryTimer);
+    window.clearTimeout(stream.retryTimer);
     stream.retryTimer = 0;
     stream.paused = true;
     stream.live = false;
-    img.removeAttribute('src'); // drops the connection: a hidden tab costs the Pi nothing
+    release(stream.pending); // drops the connections: a hidden tab costs the Pi nothing
+    stream.pending = null;
+    release(img);
     showReconnecting('paused');
   }
 

@@ -276,6 +276,9 @@ class LiveViewBrowserIT {
                 "var o = document.getElementById('overlay');"
                         + "return !o.hidden && document.getElementById('overlay-text').textContent === 'Reconnecting…';"));
         assertTrue(browser.find("overlay").isDisplayed(), "the reconnecting state is visible");
+        assertEquals("stale", browser.find("stage").getAttribute("data-picture"));
+        assertEquals(WIDTH, ((Number) browser.script("return document.getElementById('live').naturalWidth;")).intValue(),
+                "the last frame stays on screen (dimmed), not a broken image");
         browser.await("the status line says offline", Duration.ofSeconds(5),
                 () -> "Offline".equals(browser.find("cam-state").getText()));
         System.out.println("Page showed 'Reconnecting…' " + noticed.toMillis() + " ms after the server stopped (cause: "
