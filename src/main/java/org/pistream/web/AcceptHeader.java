@@ -12,8 +12,8 @@ final class AcceptHeader {
 
     /**
      * Whether the header names {@code text/html} with a quality above zero. Browsers navigating
-     * send it; curl, ffmpeg, VLC, OpenCV send {@code *}{@code /*} or nothing, and {@code <img>}
-     * sends image types: those get the stream. A wildcard alone does not count as asking for HTML.
+     * send it; curl, ffmpeg, VLC and OpenCV send only the wildcard type or no header, and an
+     * {@code <img>} sends image types: those get the stream. The wildcard does not count as HTML.
      */
     static boolean acceptsHtml(String accept) {
         if (accept == null) {
