@@ -16,6 +16,8 @@ public final class MultipartFraming {
     private static final byte[] BOUNDARY_LINE = ascii("--" + BOUNDARY + "\r\n");
     private static final byte[] TRAILER = ascii("\r\n--" + BOUNDARY + "\r\n");
     private static final byte[] CLOSE = ascii("--" + BOUNDARY + "--\r\n");
+    /** The headers of a part whose JPEG is not known yet: no Content-Length, no X-Timestamp. */
+    private static final byte[] NEXT_PART_HEADERS = ascii("Content-Type: image/jpeg\r\n\r\n");
 
     private MultipartFraming() {
     }
@@ -28,6 +30,36 @@ public final class MultipartFraming {
     /** Ends the stream. Sent after a part's trailing boundary line, so it needs no leading CRLF. */
     public static byte[] closing() {
         return CLOSE.clone();
+    }
+
+    /**
+     * The first bytes of a stream in the advance-headers layout ({@link StreamOptions}): the
+     * boundary and the first part's headers, before the first frame exists.
+     */
+    public static byte[] advancePreamble() {
+        byte[] headers = nextPartHeaders();
+        byte[] preamble = new byte[BOUNDARY_LINE.length + headers.length];
+        System.arraycopy(BOUNDARY_LINE, 0, preamble, 0, BOUNDARY_LINE.length);
+        System.arraycopy(headers, 0, preamble, BOUNDARY_LINE.length, headers.length);
+        return preamble;
+    }
+
+    /**
+     * In the advance-headers layout, what follows each frame's trailing boundary line at once: the
+     * next part's headers, so that Chromium, which shows a part only once it has parsed the next
+     * part's headers (bug 527446), shows the frame now instead of at the next frame.
+     */
+    public static byte[] nextPartHeaders() {
+        return NEXT_PART_HEADERS.clone();
+    }
+
+    /** Ends a stream whose last part has its headers but no body yet (advance-headers layout). */
+    public static byte[] closingOpenPart() {
+        byte[] close = new byte[2 + CLOSE.length];
+        close[0] = '\r';
+        close[1] = '\n';
+        System.arraycopy(CLOSE, 0, close, 2, CLOSE.length);
+        return close;
     }
 
     /** Builds the part for one JPEG: the only copy of the frame's bytes. */

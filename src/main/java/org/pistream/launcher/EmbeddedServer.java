@@ -3,20 +3,26 @@ package org.pistream.launcher;
 import java.net.URI;
 import java.util.Map;
 
+import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.resource.Resource;
+import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.pistream.core.PiStream;
 import org.pistream.core.Settings;
 import org.pistream.web.PiStreamContextListener;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the embedded Jetty server: one connector, one servlet context at {@code /} wired by the
- * same {@link PiStreamContextListener} a container uses. Tests call {@link #create} with port 0
- * and ask {@link #uri} where it listens.
+ * same {@link PiStreamContextListener} a container uses, and, as a container would, a default
+ * servlet that serves the webapp's static files (the live-view page) from the WAR itself. Tests
+ * call {@link #create} with port 0 and ask {@link #uri} where it listens.
  */
 public final class EmbeddedServer {
     private EmbeddedServer() {
@@ -28,6 +34,11 @@ public final class EmbeddedServer {
      *                   {@code pistream.} prefix; they outrank system properties and environment
      */
     public static Server create(Settings settings, Map<String, String> parameters) {
+        return create(settings, parameters, "/");
+    }
+
+    /** The same, with the webapp at {@code contextPath} (e.g. {@code /cam}), as a container may deploy it. */
+    public static Server create(Settings settings, Map<String, String> parameters, String contextPath) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("http");
         threads.setDaemon(true);
@@ -42,12 +53,37 @@ public final class EmbeddedServer {
         server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
-        context.setContextPath("/");
+        context.setContextPath(contextPath);
         parameters.forEach(context::setInitParameter);
         context.addEventListener(new PiStreamContextListener());
+        addStaticFiles(context);
         server.setHandler(context);
         server.setStopTimeout(5000);
         return server;
+    }
+
+    /**
+     * The default servlet, as a container has one, over the webapp's root. WEB-INF and META-INF
+     * are protected targets (404), as in a container; Jetty rejects ambiguous paths ({@code ..}
+     * segments that leave the context, encoded separators or dots) before any servlet sees them,
+     * and its alias checks refuse a resource whose real name differs from the requested one.
+     */
+    private static void addStaticFiles(ServletContextHandler context) {
+        Resource root = WebResources.locate(ResourceFactory.of(context));
+        if (root == null) {
+            LoggerFactory.getLogger(EmbeddedServer.class).warn(
+                    "No web resources found (neither -D{} nor ./webapp): the live-view page is missing",
+                    WebResources.WAR_PROPERTY);
+            return;
+        }
+        context.setBaseResource(root);
+        context.setProtectedTargets(new String[] {"/WEB-INF", "/META-INF"});
+        ServletHolder files = new ServletHolder("default", DefaultServlet.class);
+        files.setInitParameter("dirAllowed", "false");
+        files.setInitParameter("redirectWelcome", "false");
+        files.setInitParameter("etags", "true");
+        files.setAsyncSupported(true);
+        context.addServlet(files, "/");
     }
 
     /**

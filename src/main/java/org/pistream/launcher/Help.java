@@ -21,7 +21,8 @@ final class Help {
         Properties defaults = defaults();
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: java -jar pi-stream.war [flags]\n\n")
-          .append("MJPEG streaming server for Raspberry Pi cameras. Endpoints: /stream (and /), /snapshot, /stats.\n")
+          .append("MJPEG streaming server for Raspberry Pi cameras. Endpoints: / (the live-view page in a\n")
+          .append("browser, the stream otherwise), /stream, /snapshot, /stats.\n")
           .append("Every flag --NAME can also be set as the system property -Dpistream.NAME\n")
           .append("or the environment variable PISTREAM_NAME (upper case, '-' as '_').\n\nFlags:\n");
         List<ParameterDescription> params = jc.getParameters().stream()

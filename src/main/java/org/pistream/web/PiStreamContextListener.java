@@ -1,9 +1,12 @@
 package org.pistream.web;
 
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -45,9 +48,16 @@ public final class PiStreamContextListener implements ServletContextListener {
         app.start();
         context.setAttribute(APP_ATTRIBUTE, app);
 
-        register(context, "stream", new StreamServlet(app.broadcaster()), "/stream", "");
+        StreamServlet stream = new StreamServlet(app.broadcaster());
+        register(context, "stream", stream, "/stream");
+        register(context, "root", new RootServlet(stream), ""); // "": the context root exactly
         register(context, "snapshot", new SnapshotServlet(app), "/snapshot");
         register(context, "stats", new StatsServlet(app, version), "/stats");
+        // The page's static files come from the container's default servlet; these are their headers.
+        FilterRegistration.Dynamic page = context.addFilter("page-headers", new PageHeaders());
+        page.setAsyncSupported(true);
+        page.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD), false,
+                RootServlet.PAGE, "/assets/*");
         log.info("pi-stream {} ready at context path '{}'", version, context.getContextPath());
     }
 

@@ -10,9 +10,9 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 
-import org.pistream.core.Frame;
 import org.pistream.core.FrameSubscriber;
-import org.pistream.core.MultipartFraming;
+import org.pistream.core.StreamEncoder;
+import org.pistream.core.StreamOptions;
 import org.pistream.core.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,26 +29,26 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamClient implements FrameSubscriber, WriteListener, AsyncListener {
     private static final Logger log = LoggerFactory.getLogger(StreamClient.class);
-    private static final byte[] PREAMBLE = MultipartFraming.preamble();
-    private static final byte[] CLOSING = MultipartFraming.closing();
-
     private final String remote;
     private final String userAgent;
     private final String path;
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean finished = new AtomicBoolean();
+    // Confined to the drain loop.
+    private final StreamEncoder encoder;
 
     private volatile AsyncContext async;
     private volatile ServletOutputStream out;
     private volatile Subscription subscription;
     // Confined to the drain loop.
-    private boolean preambleSent;
     private boolean needsFlush;
+    private long frameBytes;
 
-    StreamClient(String remote, String userAgent, String path) {
+    StreamClient(String remote, String userAgent, String path, StreamOptions options) {
         this.remote = remote;
         this.userAgent = userAgent == null ? "" : userAgent;
         this.path = path;
+        this.encoder = new StreamEncoder(options);
     }
 
     /** Starts writing: called once the request is async and the subscription exists. */
@@ -72,6 +72,10 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
         return path;
     }
 
+    StreamOptions options() {
+        return encoder.options();
+    }
+
     @Override
     public void deliver(Subscription s) {
         ServletOutputStream o = out;
@@ -80,14 +84,14 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
         }
         try {
             while (o.isReady()) {
-                if (!preambleSent) {
-                    o.write(PREAMBLE);
-                    preambleSent = true;
+                if (!encoder.started()) {
+                    StreamEncoder.Chunk preamble = encoder.preamble();
+                    o.write(preamble.bytes(), preamble.offset(), preamble.length());
                     needsFlush = true;
                     continue;
                 }
-                Frame frame = s.poll();
-                if (frame == null) {
+                StreamEncoder.Chunk chunk = encoder.next(s);
+                if (chunk == null) {
                     if (!needsFlush) {
                         return;
                     }
@@ -95,10 +99,13 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
                     o.flush();
                     continue;
                 }
-                byte[] part = frame.part();
-                o.write(part, 0, part.length);
-                s.sent(part.length);
+                o.write(chunk.bytes(), chunk.offset(), chunk.length());
                 needsFlush = true;
+                frameBytes += chunk.length();
+                if (chunk.endsFrame()) {
+                    s.sent(frameBytes);
+                    frameBytes = 0;
+                }
             }
         } catch (IOException | IllegalStateException e) {
             finish("write failed: " + e.getMessage());
@@ -109,8 +116,8 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
     public void broadcasterClosed(Subscription s) {
         ServletOutputStream o = out;
         try {
-            if (o != null && preambleSent && o.isReady()) {
-                o.write(CLOSING);
+            if (o != null && encoder.started() && o.isReady()) {
+                o.write(encoder.closing());
             }
         } catch (IOException | IllegalStateException e) {
             // Closing anyway.

@@ -1,6 +1,8 @@
 package org.pistream.web;
 
 import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
@@ -9,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.pistream.core.FrameBroadcaster;
 import org.pistream.core.MultipartFraming;
+import org.pistream.core.StreamOptions;
 import org.pistream.core.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,11 +20,18 @@ import org.slf4j.LoggerFactory;
  * {@code /stream}: the live MJPEG stream ({@code multipart/x-mixed-replace}, WIRE.md). Each
  * request becomes a {@link StreamClient} subscribed to the broadcaster; no thread waits per client.
  * Past {@code max-clients} the request gets 503 with {@code Retry-After}.
+ *
+ * <p>Per request, {@code ?advance_headers=1} and {@code ?dual_final_frames=1} choose the browser
+ * workarounds of {@link StreamOptions}; without them every part carries {@code Content-Length}.
  */
 final class StreamServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(StreamServlet.class);
     static final int RETRY_AFTER_SECONDS = 5;
+    static final String ADVANCE_HEADERS = "advance_headers";
+    static final String DUAL_FINAL_FRAMES = "dual_final_frames";
+    private static final int MAX_PATH_LENGTH = 200;
+    private static final Set<String> YES = Set.of("1", "true", "yes", "on");
 
     private final transient FrameBroadcaster broadcaster;
 
@@ -32,7 +42,8 @@ final class StreamServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String remote = request.getRemoteAddr() + ":" + request.getRemotePort();
-        StreamClient client = new StreamClient(remote, request.getHeader("User-Agent"), request.getRequestURI());
+        StreamOptions options = new StreamOptions(flag(request, ADVANCE_HEADERS), flag(request, DUAL_FINAL_FRAMES));
+        StreamClient client = new StreamClient(remote, request.getHeader("User-Agent"), pathAndQuery(request), options);
         Subscription subscription = broadcaster.subscribe(client);
         if (subscription == null) {
             log.warn("Client {} refused: {} of {} stream clients connected", remote, broadcaster.subscriberCount(),
@@ -54,12 +65,29 @@ final class StreamServlet extends HttpServlet {
             throw e;
         }
         log.info("Client #{} {} connected to {} ({}): {} of {} stream clients", subscription.id(), remote,
-                request.getRequestURI(), client.userAgent(), broadcaster.subscriberCount(), broadcaster.maxSubscribers());
+                client.path(), client.userAgent(), broadcaster.subscriberCount(), broadcaster.maxSubscribers());
     }
 
     @Override
     protected void doHead(HttpServletRequest request, HttpServletResponse response) {
         writeHeaders(response);
+    }
+
+    /**
+     * The request's path with its query, as {@code /stats} lists it: the live-view page tags its
+     * stream with {@code client=TOKEN} and looks for it there, because an {@code <img>} tells a page
+     * nothing when its stream ends. Cut short, so a long query cannot bloat the stats.
+     */
+    private static String pathAndQuery(HttpServletRequest request) {
+        String query = request.getQueryString();
+        String path = query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
+        return path.length() <= MAX_PATH_LENGTH ? path : path.substring(0, MAX_PATH_LENGTH);
+    }
+
+    /** A yes/no query parameter as the field writes them: {@code 1}, {@code true}, {@code yes} or {@code on}. */
+    private static boolean flag(HttpServletRequest request, String name) {
+        String value = request.getParameter(name);
+        return value != null && YES.contains(value.trim().toLowerCase(Locale.ROOT));
     }
 
     private static void writeHeaders(HttpServletResponse response) {

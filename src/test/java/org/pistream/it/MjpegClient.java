@@ -145,6 +145,64 @@ final class MjpegClient implements AutoCloseable {
         return new Part(partHeaders, jpeg);
     }
 
+    /**
+     * Reads one part of the advance-headers layout: headers that are exactly
+     * {@code Content-Type: image/jpeg} (no length, no timestamp: they were sent before the frame
+     * existed), then JPEG bytes up to the next boundary line. Returns with the next part's headers
+     * still unread.
+     */
+    Part readAdvancePart() throws IOException {
+        if (boundary == null) {
+            readPreamble();
+        }
+        Map<String, String> partHeaders = readHeaders(body);
+        if (!partHeaders.equals(Map.of("content-type", "image/jpeg"))) {
+            throw new IOException("advance-headers part must carry Content-Type: image/jpeg only: " + partHeaders);
+        }
+        byte[] delimiter = ("\r\n--" + boundary + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream(64 * 1024);
+        int matched = 0;
+        while (matched < delimiter.length) {
+            int b = body.read();
+            if (b < 0) {
+                throw new EOFException("stream ended inside a part");
+            }
+            if (b == (delimiter[matched] & 0xFF)) {
+                matched++;
+                continue;
+            }
+            jpeg.write(delimiter, 0, matched);
+            matched = b == (delimiter[0] & 0xFF) ? 1 : 0;
+            if (matched == 0) {
+                jpeg.write(b);
+            }
+            if (jpeg.size() > 16 * 1024 * 1024) {
+                throw new IOException("part without a boundary in 16 MB");
+            }
+        }
+        byte[] data = jpeg.toByteArray();
+        checkJpeg(data);
+        return new Part(partHeaders, data);
+    }
+
+    /** Reads the header block of the next part, for a test that only checks when it arrives. */
+    Map<String, String> readPartHeaders() throws IOException {
+        return readHeaders(body);
+    }
+
+    /** Reads the boundary line that follows a part, for a test that reads a part's pieces itself. */
+    void readBoundaryLine() throws IOException {
+        String line = readLine(body);
+        if (!line.equals("--" + boundary)) {
+            throw new IOException("expected boundary, got: " + line);
+        }
+    }
+
+    /** How long a read may block before it fails with {@link java.net.SocketTimeoutException}. */
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     /** Reads the rest of a non-streaming response body (by Content-Length, chunks or end of stream). */
     byte[] readBody() throws IOException {
         String length = headers.get("content-length");

@@ -80,10 +80,7 @@ final class ServerProcess implements AutoCloseable {
      * hides the "listening on" line.
      */
     static ServerProcess startQuiet(String... args) throws IOException, InterruptedException {
-        int port;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--port", String.valueOf(port), "--address", "127.0.0.1"));
         ServerProcess server = new ServerProcess(new ProcessBuilder(command(all.toArray(new String[0])))
@@ -101,6 +98,13 @@ final class ServerProcess implements AutoCloseable {
                 }
                 Thread.sleep(50);
             }
+        }
+    }
+
+    /** A loopback port that was free a moment ago, for a server that must come back on the same port. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
         }
     }
 

@@ -1,0 +1,35 @@
+# Shared set-up for the benchmark scripts: builds the reference instruments from ../shared/bench
+# into a work folder, makes the test frames once, and builds the WAR if it is missing.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared/bench}
+WORK=${WORK:-/tmp/pistream-bench}
+TOOLS=$WORK/tools
+FRAMES=${FRAMES:-$WORK/frames-640}
+WAR=$ROOT/target/pi-stream.war
+
+bench_setup() {
+    mkdir -p "$WORK"
+    if [ ! -x "$TOOLS/mjpeg-load" ]; then
+        rm -rf "$TOOLS" && cp -r "$SHARED" "$TOOLS" && make -C "$TOOLS" -s
+    fi
+    if [ ! -d "$FRAMES" ]; then
+        "$TOOLS/make-frames.sh" "$FRAMES" 640x480 60 >/dev/null
+    fi
+    (cd "$ROOT" && mvn -B -q package -DskipTests)
+}
+
+# Prints "threads fds rss_kb" of a process.
+proc_sample() {
+    local pid=$1
+    echo "$(awk '/^Threads:/{print $2}' /proc/$pid/status) $(ls /proc/$pid/fd | wc -l) $(awk '/^VmRSS:/{print $2}' /proc/$pid/status)"
+}
+
+# Waits until a URL answers.
+wait_http() {
+    for _ in $(seq 1 150); do
+        curl -sf -o /dev/null "$1" && return 0
+        sleep 0.2
+    done
+    echo "no answer from $1" >&2
+    return 1
+}

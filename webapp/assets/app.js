@@ -1,0 +1,506 @@
+/*
+ * pi-stream live view: the camera's MJPEG stream in an <img>, a status line from /stats, snapshot,
+ * fullscreen, rotate and mirror. Plain script, no build step, no inline code (strict CSP), and only
+ * relative URLs, so the page works under any context path and behind a proxy path prefix.
+ */
+(function () {
+  'use strict';
+
+  var STATS_INTERVAL_MS = 2000;
+  var STATS_TIMEOUT_MS = 4000;
+  var BACKOFF_FIRST_MS = 500;
+  var BACKOFF_MAX_MS = 8000;
+  // A new stream has this long to show up in /stats before the page takes it for lost.
+  var REGISTER_GRACE_MS = 5000;
+  // Polls in a row without a new frame sent to this page, while the camera delivers, before reconnecting.
+  var STALLED_POLLS = 3;
+  // A tab hidden this long stops its stream (phones, forgotten tabs); it reconnects when shown again.
+  var HIDDEN_PAUSE_MS = 10000;
+  var VIEW_KEY = 'pi-stream.view';
+
+  var $ = function (id) { return document.getElementById(id); };
+  var stage = $('stage');
+  var img = $('live'); // the shown picture; each new stream gets a new <img>, see connect()
+  var overlay = $('overlay');
+  var overlayText = $('overlay-text');
+  var message = $('message');
+  var status = $('status');
+
+  /*
+   * Which per-request framing makes the newest frame show without a one-frame delay:
+   * - Chromium (Chrome, Edge, Opera, Samsung Internet: navigator.vendor "Google Inc.") shows a part
+   *   only once it has parsed the next part's headers (crbug.com/527446): advance_headers sends them
+   *   right after each frame. Measured by the browser tests.
+   * - WebKit (Safari and every iOS browser: vendor "Apple Computer, Inc.") holds the last frame of a
+   *   burst until another part arrives: dual_final_frames sends it twice (field reports; not
+   *   measurable on this project's machines).
+   * - Firefox (vendor "") shows a part once the boundary after it arrives, which every stream sends at
+   *   once, and it prefers parts with Content-Length: the plain stream.
+   * ?stream=standard|advance_headers|dual_final_frames on the page's URL overrides the choice.
+   */
+  function streamLayout() {
+    var forced = new URLSearchParams(window.location.search).get('stream');
+    if (forced === 'standard' || forced === 'advance_headers' || forced === 'dual_final_frames') {
+      return forced;
+    }
+    var vendor = navigator.vendor || '';
+    if (vendor.indexOf('Google') === 0) {
+      return 'advance_headers';
+    }
+    if (vendor.indexOf('Apple') === 0) {
+      return 'dual_final_frames';
+    }
+    return 'standard';
+  }
+
+  var layout = streamLayout();
+
+  // ---- The stream: connect, notice when it is gone, reconnect with a backoff. ----
+  //
+  // An <img> fires no event when a multipart stream ends or its connection drops: it keeps the last
+  // frame. So the page tags each stream request with a token and checks in /stats that the server
+  // still has that stream and keeps sending it frames. Events that do fire (error, load) are used too.
+  //
+  // Each attempt loads into a new <img> that replaces the shown one only once its first frame is
+  // there: while reconnecting, the last frame stays on screen (dimmed), never a broken-image icon.
+
+  var stream = {
+    token: '',
+    requestedAt: 0,
+    pending: null,       // the <img> of the attempt in progress, not shown yet
+    live: false,         // the shown <img> is the current stream and has shown a frame
+    everLive: false,
+    attempt: 0,          // failed attempts since the last good one, for the backoff
+    retryTimer: 0,
+    lastFramesSent: -1,
+    stalledPolls: 0,
+    paused: false
+  };
+
+  function newToken() {
+    var bytes = new Uint8Array(6);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
+  }
+
+  function streamUrl(token) {
+    var query = layout === 'standard' ? '' : layout + '=1&';
+    return 'stream?' + query + 'client=' + token;
+  }
+
+  /** Stops an <img>'s request: the browser drops a stream's connection once no <img> refers to it. */
+  function release(element) {
+    if (element) {
+      element.removeAttribute('src');
+    }
+  }
+
+  function connect() {
+    window.clearTimeout(stream.retryTimer);
+    stream.retryTimer = 0;
+    stream.paused = false;
+    release(stream.pending);
+    stream.token = newToken();
+    stream.requestedAt = Date.now();
+    stream.lastFramesSent = -1;
+    stream.stalledPolls = 0;
+    var next = document.createElement('img');
+    next.className = 'live';
+    next.alt = 'Live camera picture';
+    next.addEventListener('load', onFirstFrame);
+    next.addEventListener('error', onStreamError);
+    stream.pending = next;
+    // A new URL each time: the browser reuses neither a cached picture nor an old connection.
+    next.src = streamUrl(stream.token);
+  }
+
+  function onFirstFrame(event) {
+    // For a multipart stream, load fires once, when the first part has been decoded.
+    var next = event.target;
+    if (next !== stream.pending) {
+      return; // an attempt that was given up
+    }
+    stream.pending = null;
+    next.id = 'live';
+    img.replaceWith(next);
+    release(img);
+    img = next;
+    stream.live = true;
+    stream.everLive = true;
+    stream.attempt = 0;
+    stage.dataset.picture = 'live';
+    overlay.hidden = true;
+    schedulePoll(250); // count this viewer in the status line now, not at the next poll
+  }
+
+  function onStreamError(event) {
+    if (event.target === stream.pending) {
+      stream.pending = null;
+      lost('error');
+    }
+  }
+
+  function backoffDelay(attempt) {
+    var base = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * Math.pow(2, attempt));
+    return Math.round(base * (0.8 + Math.random() * 0.4)); // jitter: many pages must not reconnect in step
+  }
+
+  /** The current stream is gone: show it, and try again after the backoff. */
+  function lost(reason) {
+    if (stream.retryTimer || stream.paused) {
+      return;
+    }
+    stream.live = false;
+    release(stream.pending);
+    stream.pending = null;
+    showReconnecting(reason);
+    stream.retryTimer = window.setTimeout(connect, backoffDelay(stream.attempt));
+    stream.attempt += 1;
+  }
+
+  /** Reconnects now if a reconnect waits for its backoff (the server answers again, the tab is back). */
+  function reconnectNow() {
+    if (!stream.paused && stream.retryTimer) {
+      connect();
+    }
+  }
+
+  function showReconnecting(reason) {
+    stage.dataset.picture = stream.everLive && reason !== 'paused' ? 'stale' : 'none';
+    overlayText.textContent = stream.everLive ? 'Reconnecting…' : 'Connecting…';
+    overlay.hidden = false;
+    overlay.dataset.reason = reason;
+  }
+
+  /** Called with each /stats answer: is this page's stream still there and moving? */
+  function checkOwnStream(stats) {
+    if (stream.retryTimer || stream.paused || !stream.token) {
+      return;
+    }
+    var mine = null;
+    var list = (stats.clients && stats.clients.list) || [];
+    for (var i = 0; i < list.length; i++) {
+      if (typeof list[i].path === 'string' && list[i].path.indexOf('client=' + stream.token) >= 0) {
+        mine = list[i];
+        break;
+      }
+    }
+    if (!mine) {
+      if (Date.now() - stream.requestedAt > REGISTER_GRACE_MS) {
+        lost('closed by the server');
+      }
+      return;
+    }
+    var camera = stats.camera || {};
+    if (camera.state === 'streaming' && camera.fps > 0 && mine.framesSent === stream.lastFramesSent) {
+      stream.stalledPolls += 1;
+      if (stream.stalledPolls >= STALLED_POLLS) {
+        lost('stalled');
+        return;
+      }
+    } else {
+      stream.stalledPolls = 0;
+    }
+    stream.lastFramesSent = mine.framesSent;
+  }
+
+  // ---- Status line from /stats. ----
+
+  var STATE_LABELS = {
+    streaming: 'Streaming',
+    starting: 'Starting',
+    restarting: 'Restarting',
+    idle: 'Idle',
+    stopped: 'Offline',
+    offline: 'Offline'
+  };
+  var serverReachable = true;
+
+  function setText(id, text) {
+    var el = $(id);
+    if (el.textContent !== text) {
+      el.textContent = text;
+    }
+  }
+
+  function renderStats(stats) {
+    var camera = stats.camera || {};
+    var state = STATE_LABELS[camera.state] ? camera.state : 'offline';
+    if (state === 'stopped') {
+      state = 'offline';
+    }
+    status.dataset.state = state;
+    setText('cam-state', STATE_LABELS[state]);
+    // Why the camera shows no picture (e.g. "camera exited with code 1, restarting in 4 s").
+    status.title = camera.problem || '';
+    var fps = typeof camera.fps === 'number' ? camera.fps : 0;
+    setText('fps', fps.toFixed(fps >= 10 ? 0 : 1) + ' fps');
+    setText('resolution', camera.width && camera.height ? camera.width + '×' + camera.height : '');
+    var viewers = stats.clients && typeof stats.clients.connected === 'number' ? stats.clients.connected : 0;
+    setText('viewers', viewers + (viewers === 1 ? ' viewer' : ' viewers'));
+  }
+
+  function renderOffline() {
+    status.dataset.state = 'offline';
+    setText('cam-state', 'Offline');
+    setText('fps', 'server unreachable');
+    setText('resolution', '');
+    setText('viewers', '');
+  }
+
+  function fetchWithTimeout(url, timeoutMs) {
+    var controller = new AbortController();
+    var timer = window.setTimeout(function () { controller.abort(); }, timeoutMs);
+    return fetch(url, { cache: 'no-store', signal: controller.signal }).finally(function () {
+      window.clearTimeout(timer);
+    });
+  }
+
+  var pollTimer = 0;
+  var pollDue = 0;
+  var polling = false;
+  var pollSoon = false;
+
+  /** Asks /stats again within delayMs: one request at a time, and the earliest of the asked times. */
+  function schedulePoll(delayMs) {
+    var due = Date.now() + delayMs;
+    if (pollTimer && pollDue <= due) {
+      return;
+    }
+    window.clearTimeout(pollTimer);
+    pollDue = due;
+    pollTimer = window.setTimeout(function () {
+      pollTimer = 0;
+      pollStats();
+    }, delayMs);
+  }
+
+  function pollStats() {
+    if (polling) {
+      pollSoon = true; // the request in flight may predate what changed: ask again right after it
+      return;
+    }
+    if (document.hidden) {
+      schedulePoll(STATS_INTERVAL_MS);
+      return;
+    }
+    polling = true;
+    fetchWithTimeout('stats', STATS_TIMEOUT_MS)
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error('stats answered ' + response.status);
+        }
+        return response.json();
+      })
+      .then(function (stats) {
+        renderStats(stats);
+        if (!serverReachable) {
+          serverReachable = true;
+          reconnectNow(); // the server is back: no need to wait for the backoff
+        }
+        checkOwnStream(stats);
+      })
+      .catch(function () {
+        serverReachable = false;
+        renderOffline();
+        lost('server unreachable');
+      })
+      .finally(function () {
+        polling = false;
+        schedulePoll(pollSoon ? 0 : STATS_INTERVAL_MS);
+        pollSoon = false;
+      });
+  }
+
+  // ---- Hidden tabs stop streaming; shown again, they reconnect at once. ----
+
+  var hiddenTimer = 0;
+
+  function pause() {
+    window.clearTimeout(stream.retryTimer);
+    stream.retryTimer = 0;
+    stream.paused = true;
+    stream.live = false;
+    release(stream.pending); // drops the connections: a hidden tab costs the Pi nothing
+    stream.pending = null;
+    release(img);
+    showReconnecting('paused');
+  }
+
+  document.addEventListener('visibilitychange', function () {
+    if (document.hidden) {
+      hiddenTimer = window.setTimeout(pause, HIDDEN_PAUSE_MS);
+      return;
+    }
+    window.clearTimeout(hiddenTimer);
+    if (stream.paused) {
+      connect();
+    } else {
+      reconnectNow();
+    }
+  });
+
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) {
+      connect(); // restored from the back/forward cache: its stream is long gone
+    }
+  });
+
+  window.addEventListener('online', reconnectNow);
+
+  // ---- Rotate and mirror, remembered in this browser. ----
+
+  var view = loadView();
+
+  function loadView() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(VIEW_KEY) || '{}');
+      var rotation = [0, 90, 180, 270].indexOf(saved.rotation) >= 0 ? saved.rotation : 0;
+      return { rotation: rotation, mirror: saved.mirror === true };
+    } catch (e) {
+      return { rotation: 0, mirror: false }; // storage disabled or corrupt: start plain
+    }
+  }
+
+  function saveView() {
+    try {
+      window.localStorage.setItem(VIEW_KEY, JSON.stringify(view));
+    } catch (e) {
+      // Storage disabled (private mode): the view still applies, it is just not remembered.
+    }
+  }
+
+  function applyView() {
+    stage.dataset.rotation = String(view.rotation);
+    stage.dataset.mirror = String(view.mirror);
+    setText('rotation-value', view.rotation + '°');
+    $('mirror').setAttribute('aria-pressed', String(view.mirror));
+  }
+
+  function rotate() {
+    view.rotation = (view.rotation + 90) % 360;
+    saveView();
+    applyView();
+  }
+
+  function mirror() {
+    view.mirror = !view.mirror;
+    saveView();
+    applyView();
+  }
+
+  // ---- Snapshot: the newest frame as a timestamped .jpg download. ----
+
+  var messageTimer = 0;
+
+  function say(text) {
+    message.textContent = text;
+    message.hidden = false;
+    window.clearTimeout(messageTimer);
+    messageTimer = window.setTimeout(function () { message.hidden = true; }, 4000);
+  }
+
+  function pad(n, width) {
+    var s = String(n);
+    while (s.length < width) {
+      s = '0' + s;
+    }
+    return s;
+  }
+
+  /** pi-stream_2024-05-01_14-03-59-123.jpg, in local time, from the frame's capture time when known. */
+  function snapshotName(xTimestamp) {
+    var seconds = parseFloat(xTimestamp);
+    var d = isFinite(seconds) ? new Date(seconds * 1000) : new Date();
+    return 'pi-stream_' + d.getFullYear() + '-' + pad(d.getMonth() + 1, 2) + '-' + pad(d.getDate(), 2) + '_'
+      + pad(d.getHours(), 2) + '-' + pad(d.getMinutes(), 2) + '-' + pad(d.getSeconds(), 2) + '-'
+      + pad(d.getMilliseconds(), 3) + '.jpg';
+  }
+
+  function snapshot() {
+    var button = $('snapshot');
+    button.disabled = true;
+    fetchWithTimeout('snapshot', 10000)
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status === 503 ? 'no picture from the camera yet' : 'server answered ' + response.status);
+        }
+        var name = snapshotName(response.headers.get('X-Timestamp'));
+        return response.blob().then(function (blob) {
+          var url = URL.createObjectURL(blob);
+          var link = document.createElement('a');
+          link.href = url;
+          link.download = name;
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+          window.setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+          say('Saved ' + name);
+        });
+      })
+      .catch(function (e) {
+        say('Snapshot failed: ' + (e && e.name === 'AbortError' ? 'timed out' : e.message));
+      })
+      .finally(function () {
+        button.disabled = false;
+      });
+  }
+
+  // ---- Fullscreen of the picture. ----
+
+  function fullscreenElement() {
+    return document.fullscreenElement || document.webkitFullscreenElement || null;
+  }
+
+  function toggleFullscreen() {
+    if (fullscreenElement()) {
+      (document.exitFullscreen || document.webkitExitFullscreen).call(document);
+      return;
+    }
+    var request = stage.requestFullscreen || stage.webkitRequestFullscreen;
+    var result = request.call(stage);
+    if (result && typeof result.catch === 'function') {
+      result.catch(function (e) { say('Fullscreen refused: ' + e.message); });
+    }
+  }
+
+  function syncFullscreen() {
+    $('fullscreen').setAttribute('aria-pressed', String(fullscreenElement() === stage));
+  }
+
+  // ---- Wiring. ----
+
+  $('snapshot').addEventListener('click', snapshot);
+  $('rotate').addEventListener('click', rotate);
+  $('mirror').addEventListener('click', mirror);
+  if (document.fullscreenEnabled || document.webkitFullscreenEnabled) {
+    $('fullscreen').addEventListener('click', toggleFullscreen);
+    stage.addEventListener('dblclick', toggleFullscreen);
+    document.addEventListener('fullscreenchange', syncFullscreen);
+    document.addEventListener('webkitfullscreenchange', syncFullscreen);
+  } else {
+    $('fullscreen').hidden = true; // iPhone Safari: no fullscreen for anything but <video>
+  }
+
+  var KEYS = { s: snapshot, r: rotate, m: mirror, f: toggleFullscreen };
+  document.addEventListener('keydown', function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) {
+      return;
+    }
+    var action = KEYS[event.key && event.key.toLowerCase()];
+    if (action && !(action === toggleFullscreen && $('fullscreen').hidden)) {
+      event.preventDefault();
+      action();
+    }
+  });
+
+  applyView();
+  pollStats();
+  // The stream starts once the page has loaded: a camera that sends no frame yet must not keep the
+  // page "loading" (an <img> delays the load event until its first part).
+  if (document.readyState === 'complete') {
+    connect();
+  } else {
+    window.addEventListener('load', connect);
+  }
+}());
