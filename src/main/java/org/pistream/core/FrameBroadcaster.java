@@ -35,6 +35,7 @@ public final class FrameBroadcaster extends Lifecycle {
     private final int maxSubscribers;
     private final int fanoutThreads;
     private final AtomicReferenceArray<Frame> ring;
+    private final java.util.concurrent.atomic.AtomicIntegerArray sliceQueued;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final List<Consumer<Frame>> frameWaiters = new CopyOnWriteArrayList<>();
     /** The fan-out pool's threads, joined in stop: pool termination is signalled before they exit. */
@@ -77,6 +78,7 @@ public final class FrameBroadcaster extends Lifecycle {
         this.maxSubscribers = maxSubscribers;
         this.fanoutThreads = fanoutThreads;
         this.ring = new AtomicReferenceArray<>(capacity);
+        this.sliceQueued = new java.util.concurrent.atomic.AtomicIntegerArray(fanoutThreads);
     }
 
     @Override
@@ -179,9 +181,40 @@ public final class FrameBroadcaster extends Lifecycle {
         return frame;
     }
 
+    /**
+     * Wakes every subscriber with one task per fan-out thread, each draining its share of the
+     * subscribers inline: a frame costs a handful of task hand-offs, not one per client, so the
+     * camera thread's cost does not grow with the audience. Nothing here allocates per client.
+     */
     private void signalAll() {
+        if (subscriptions.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = fanout;
+        if (pool == null) {
+            return;
+        }
+        for (int slice = 0; slice < fanoutThreads; slice++) {
+            // At most one queued task per slice: a queued task sees the newest frame when it runs,
+            // so a fan-out that falls behind the camera cannot pile up work.
+            if (sliceQueued.compareAndSet(slice, 0, 1)) {
+                int mine = slice;
+                try {
+                    pool.execute(() -> drainSlice(mine));
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    sliceQueued.set(slice, 0); // shutting down: subscribers are being closed
+                }
+            }
+        }
+    }
+
+    private void drainSlice(int slice) {
+        sliceQueued.set(slice, 0); // before iterating: a frame published from now on queues another pass
+        int i = 0;
         for (Subscription s : subscriptions) {
-            s.signal();
+            if (i++ % fanoutThreads == slice) {
+                s.drainNow();
+            }
         }
     }
 
