@@ -1,0 +1,244 @@
+package org.pistream.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What the drop-in WAR must do in any servlet container; each container's test extends this.
+ *
+ * <p>One container process serves the whole class: the WAR installed before start at
+ * {@value #INSTALLED} (copied into {@code webapps/} with a context XML), a broken deployment at
+ * {@value #BROKEN}, three deploy/undeploy cycles at {@value #REDEPLOYED}, and finally the container
+ * is stopped. The order is fixed because the last test stops the container. Camera processes carry
+ * a tag on their command line, so the process table shows which ones belong to this run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class DropInContract {
+    static final String INSTALLED = "/cam/front";
+    static final String REDEPLOYED = "/pistream";
+    static final String BROKEN = "/broken";
+    static final Duration DEPLOY = Duration.ofSeconds(60);
+    /** What a container's leak detection or pi-stream's own shutdown says about something left running. */
+    private static final Pattern LEAK_WARNING = Pattern.compile("appears to have started a|failed to stop it|memory leak"
+            + "|ThreadLocal|failed to (remove|unregister)|did not end within|ignored SIGTERM", Pattern.CASE_INSENSITIVE);
+
+    protected ServletContainer container;
+    private String tag;
+
+    protected abstract ServletContainer createContainer(Path base) throws Exception;
+
+    /** The class of the container's per-webapp class loader. */
+    protected abstract String webappClassLoaderClass();
+
+    @BeforeAll
+    void startContainer() throws Exception {
+        container = createContainer(Path.of("target", "drop-in", getClass().getSimpleName()));
+        tag = "-Dpistream.testcam=" + container.name().toLowerCase(Locale.ROOT) + "-" + ProcessHandle.current().pid();
+        container.install(INSTALLED, camera(INSTALLED));
+        container.start();
+        container.awaitCount(ready(INSTALLED), 1, DEPLOY);
+    }
+
+    @AfterAll
+    void killContainer() throws InterruptedException {
+        if (container != null) {
+            container.close();
+        }
+    }
+
+    /** Context parameters that make pi-stream run the test camera program, tagged with the context path. */
+    Map<String, String> camera(String contextPath) {
+        return Map.of("pistream.camera-cmd", ExternalTools.javaBinary(),
+                "pistream.camera-args", tag + contextPath + " " + ExternalTools.testCameraArgs("--fps 20 --size 320x240"));
+    }
+
+    static String ready(String contextPath) {
+        return "ready at context path '" + contextPath + "'";
+    }
+
+    static String stopped(String contextPath) {
+        return "pi-stream stopped at context path '" + contextPath + "'";
+    }
+
+    /** Live camera processes of this run whose tag starts with {@code tag + contextPath}. */
+    List<ProcessHandle> cameraProcesses(String contextPath) {
+        String wanted = tag + contextPath;
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.isAlive() && p.info().commandLine().map(c -> c.contains(wanted)).orElse(false)).toList();
+    }
+
+    @Test
+    @Order(1)
+    void servesStreamSnapshotAndStatsUnderItsContextPath() throws Exception {
+        URI uri = container.uri(INSTALLED);
+        Http.awaitStatus(uri.resolve("stats"), s -> s == 200, DEPLOY);
+        JsonNode stats = Http.awaitStats(uri, DEPLOY, s -> s.at("/camera/state").asText().equals("streaming"));
+        assertEquals("command", stats.at("/camera/kind").asText());
+        long cameraPid = stats.at("/camera/pid").asLong();
+        assertTrue(container.processHandle().descendants().anyMatch(p -> p.pid() == cameraPid),
+                "the camera program runs as a child of the container: " + cameraPid);
+        assertEquals(List.of(cameraPid), cameraProcesses(INSTALLED).stream().map(ProcessHandle::pid).toList());
+
+        try (MjpegClient client = MjpegClient.open(uri, INSTALLED + "/stream")) {
+            assertEquals(200, client.status());
+            MjpegClient.Part part = client.readPart();
+            for (int i = 0; i < 10; i++) {
+                part = client.readPart();
+            }
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(part.jpeg()));
+            assertEquals(320, image.getWidth());
+            assertEquals(240, image.getHeight());
+            JsonNode withClient = Http.awaitStats(uri, DEPLOY, s -> s.at("/clients/connected").asInt() == 1);
+            assertEquals(INSTALLED + "/stream", withClient.at("/clients/list/0/path").asText());
+        }
+        try (MjpegClient root = MjpegClient.open(uri, INSTALLED + "/")) {
+            assertEquals(200, root.status(), "the context root serves the stream too");
+            root.readPart();
+        }
+
+        HttpResponse<byte[]> snapshot = Http.get(uri.resolve("snapshot"));
+        assertEquals(200, snapshot.statusCode());
+        assertEquals("image/jpeg", snapshot.headers().firstValue("content-type").orElse(null));
+        MjpegClient.checkJpeg(snapshot.body());
+        assertEquals(320, ImageIO.read(new ByteArrayInputStream(snapshot.body())).getWidth());
+
+        JsonNode after = Http.stats(uri);
+        assertTrue(after.at("/camera/framesIn").asLong() > 0, after.toString());
+        assertTrue(after.at("/output/framesOut").asLong() >= 12, after.toString());
+        assertEquals(100, after.at("/clients/max").asInt(), "the bundled default");
+        // Nothing is served outside the context path.
+        assertEquals(404, Http.get(uri.resolve("/stream")).statusCode());
+    }
+
+    @Test
+    @Order(2)
+    void invalidValueFailsTheDeploymentWithALogLineNamingKeyAndValue() throws Exception {
+        Map<String, String> parameters = new HashMap<>(camera(BROKEN));
+        parameters.put("pistream.max-clients", "-1");
+        container.deploy(BROKEN, parameters);
+
+        container.awaitLine(container.failedStartLine(BROKEN), DEPLOY);
+        String line = container.awaitLine(Pattern.compile("SEVERE.*pi-stream cannot start at context path '/broken': "
+                + "Invalid pistream\\.max-clients: must be a whole number from 1 to 100000, was: '-1'"), DEPLOY);
+        assertFalse(line.isBlank());
+        assertNotEquals(200, Http.get(container.uri(BROKEN).resolve("stats")).statusCode(),
+                "a failed deployment serves nothing");
+        assertEquals(List.of(), cameraProcesses(BROKEN), "no camera is started for a failed deployment");
+        assertEquals(0, container.count(ready(BROKEN)));
+
+        container.undeploy(BROKEN);
+        container.awaitLine(container.undeployedLine(BROKEN), DEPLOY);
+    }
+
+    @Test
+    @Order(3)
+    void redeployingThreeTimesLeavesNoThreadCameraOrClassLoaderBehind() throws Exception {
+        long pid = container.processHandle().pid();
+        Map<String, Integer> installedThreads = Jcmd.piStreamThreads(pid);
+        assertTrue(installedThreads.containsKey("camera-reader"), installedThreads.toString());
+        awaitWebappClassLoaders(pid, 1, "before the cycles: the installed deployment's only");
+        URI uri = container.uri(REDEPLOYED);
+
+        for (int cycle = 1; cycle <= 3; cycle++) {
+            container.deploy(REDEPLOYED, camera(REDEPLOYED));
+            container.awaitCount(ready(REDEPLOYED), cycle, DEPLOY);
+            Http.awaitStatus(uri.resolve("stats"), s -> s == 200, DEPLOY);
+            long cameraPid = Http.awaitStats(uri, DEPLOY, s -> s.at("/camera/state").asText().equals("streaming"))
+                    .at("/camera/pid").asLong();
+            HttpResponse<byte[]> snapshot = Http.get(uri.resolve("snapshot"));
+            assertEquals(200, snapshot.statusCode());
+            MjpegClient.checkJpeg(snapshot.body());
+
+            // A viewer stays connected through the undeploy: its stream must end, not hang.
+            try (MjpegClient viewer = MjpegClient.open(uri, REDEPLOYED + "/stream")) {
+                viewer.readPart();
+                container.undeploy(REDEPLOYED);
+                container.awaitCount(stopped(REDEPLOYED), cycle, DEPLOY);
+                assertStreamEnds(viewer);
+            }
+            assertFalse(ProcessHandle.of(cameraPid).map(ProcessHandle::isAlive).orElse(false),
+                    "cycle " + cycle + ": the camera process " + cameraPid + " has ended");
+            assertEquals(List.of(), cameraProcesses(REDEPLOYED), "cycle " + cycle);
+            assertEquals(installedThreads, Jcmd.piStreamThreads(pid),
+                    "cycle " + cycle + ": only the installed deployment's threads are left");
+            Http.awaitStatus(uri.resolve("stats"), s -> s != 200, DEPLOY);
+        }
+
+        // Each undeployed webapp's class loader can be collected: nothing holds on to it.
+        awaitWebappClassLoaders(pid, 1, "after 3 redeploys: the installed deployment's only");
+        assertNoLeakWarnings();
+    }
+
+    /** Waits until {@code expected} webapp class loaders are alive (each count follows a full collection). */
+    private void awaitWebappClassLoaders(long pid, long expected, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long live;
+        while ((live = Jcmd.liveInstances(pid, webappClassLoaderClass())) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+        }
+        assertEquals(expected, live, "live " + webappClassLoaderClass() + " instances " + what);
+    }
+
+    @Test
+    @Order(4)
+    void stoppingTheContainerEndsTheCameraAndNothingIsLeftRunning() throws Exception {
+        long cameraPid = Http.stats(container.uri(INSTALLED)).at("/camera/pid").asLong();
+        assertTrue(cameraPid > 0);
+        container.stop();
+        if (container.logsWebappLinesAtShutdown()) {
+            assertTrue(container.log().contains(stopped(INSTALLED)), container.log());
+        }
+        assertFalse(ProcessHandle.of(cameraPid).map(ProcessHandle::isAlive).orElse(false), "camera " + cameraPid);
+        assertEquals(List.of(), cameraProcesses(""), "camera processes of this run still running");
+        assertNoLeakWarnings();
+    }
+
+    private void assertNoLeakWarnings() {
+        List<String> warnings = container.logLines().stream().filter(l -> LEAK_WARNING.matcher(l).find()).toList();
+        assertEquals(List.of(), warnings, container.name() + " log");
+    }
+
+    /** Reads until the stream ends: the closing boundary, end of stream or a reset connection. */
+    private static void assertStreamEnds(MjpegClient viewer) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                viewer.readPart();
+            }
+        } catch (SocketTimeoutException hangs) {
+            throw new AssertionError("the stream neither ended nor sent a frame after the undeploy", hangs);
+        } catch (IOException ended) {
+            return;
+        }
+        throw new AssertionError("the stream still sends frames 20 s after the undeploy");
+    }
+}
