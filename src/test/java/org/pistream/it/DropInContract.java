@@ -36,8 +36,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <p>One container process serves the whole class: the WAR installed before start at
  * {@value #INSTALLED} (copied into {@code webapps/} with a context XML), a broken deployment at
- * {@value #BROKEN}, three deploy/undeploy cycles at {@value #REDEPLOYED}, and finally the container
- * is stopped. The order is fixed because the last test stops the container. Camera processes carry
+ * {@value #BROKEN}, deploy/undeploy cycles at {@value #REDEPLOYED} (three with the camera program,
+ * one with the built-in test pattern), and finally the container is stopped. The order is fixed because the last test stops the container. Camera processes carry
  * a tag on their command line, so the process table shows which ones belong to this run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -166,36 +166,67 @@ abstract class DropInContract {
         Map<String, Integer> installedThreads = Jcmd.piStreamThreads(pid);
         assertTrue(installedThreads.containsKey("camera-reader"), installedThreads.toString());
         awaitWebappClassLoaders(pid, 1, "before the cycles: the installed deployment's only");
-        URI uri = container.uri(REDEPLOYED);
 
         for (int cycle = 1; cycle <= 3; cycle++) {
-            container.deploy(REDEPLOYED, camera(REDEPLOYED));
-            container.awaitCount(ready(REDEPLOYED), cycle, DEPLOY);
-            Http.awaitStatus(uri.resolve("stats"), s -> s == 200, DEPLOY);
-            long cameraPid = Http.awaitStats(uri, DEPLOY, s -> s.at("/camera/state").asText().equals("streaming"))
-                    .at("/camera/pid").asLong();
-            HttpResponse<byte[]> snapshot = Http.get(uri.resolve("snapshot"));
-            assertEquals(200, snapshot.statusCode());
-            MjpegClient.checkJpeg(snapshot.body());
-
-            // A viewer stays connected through the undeploy: its stream must end, not hang.
-            try (MjpegClient viewer = MjpegClient.open(uri, REDEPLOYED + "/stream")) {
-                viewer.readPart();
-                container.undeploy(REDEPLOYED);
-                container.awaitCount(stopped(REDEPLOYED), cycle, DEPLOY);
-                assertStreamEnds(viewer);
-            }
-            assertFalse(ProcessHandle.of(cameraPid).map(ProcessHandle::isAlive).orElse(false),
-                    "cycle " + cycle + ": the camera process " + cameraPid + " has ended");
-            assertEquals(List.of(), cameraProcesses(REDEPLOYED), "cycle " + cycle);
-            assertEquals(installedThreads, Jcmd.piStreamThreads(pid),
-                    "cycle " + cycle + ": only the installed deployment's threads are left");
-            Http.awaitStatus(uri.resolve("stats"), s -> s != 200, DEPLOY);
+            JsonNode stats = deployStreamAndUndeploy(camera(REDEPLOYED), installedThreads);
+            assertEquals("command", stats.at("/camera/kind").asText());
         }
 
         // Each undeployed webapp's class loader can be collected: nothing holds on to it.
         awaitWebappClassLoaders(pid, 1, "after 3 redeploys: the installed deployment's only");
         assertNoLeakWarnings();
+    }
+
+    /**
+     * The built-in test pattern in a container: its thread ends and its stream closes on undeploy.
+     * Its class loader is not counted: the JDK's ImageIO registry, created on first use, keeps the
+     * security context of its first caller, and with it that webapp's class loader (README).
+     */
+    @Test
+    @Order(4)
+    void testPatternCameraStopsWithItsWebapp() throws Exception {
+        Map<String, Integer> installedThreads = Jcmd.piStreamThreads(container.processHandle().pid());
+        JsonNode stats = deployStreamAndUndeploy(Map.of("pistream.camera", "test-pattern:160x120@10"), installedThreads);
+        assertEquals("test-pattern", stats.at("/camera/kind").asText());
+        assertEquals(160, stats.at("/camera/width").asInt());
+        assertNoLeakWarnings();
+    }
+
+    /**
+     * Deploys at {@value #REDEPLOYED}, reads a snapshot, keeps a viewer connected through the
+     * undeploy, and checks that the stream ended, the camera process (if any) is gone and only
+     * {@code installedThreads} remain. Returns the stats seen while it ran.
+     */
+    private JsonNode deployStreamAndUndeploy(Map<String, String> parameters, Map<String, Integer> installedThreads)
+            throws Exception {
+        URI uri = container.uri(REDEPLOYED);
+        long deployments = container.count(ready(REDEPLOYED));
+        container.deploy(REDEPLOYED, parameters);
+        container.awaitCount(ready(REDEPLOYED), deployments + 1, DEPLOY);
+        Http.awaitStatus(uri.resolve("stats"), s -> s == 200, DEPLOY);
+        JsonNode stats = Http.awaitStats(uri, DEPLOY, s -> s.at("/camera/state").asText().equals("streaming"));
+        // The handle remembers the process's start time, so a recycled pid does not count as alive.
+        ProcessHandle camera = ProcessHandle.of(stats.at("/camera/pid").asLong()).orElse(null);
+        HttpResponse<byte[]> snapshot = Http.get(uri.resolve("snapshot"));
+        assertEquals(200, snapshot.statusCode());
+        MjpegClient.checkJpeg(snapshot.body());
+
+        // A viewer stays connected through the undeploy: its stream must end, not hang.
+        try (MjpegClient viewer = MjpegClient.open(uri, REDEPLOYED + "/stream")) {
+            viewer.readPart();
+            container.undeploy(REDEPLOYED);
+            container.awaitCount(stopped(REDEPLOYED), deployments + 1, DEPLOY);
+            assertStreamEnds(viewer);
+        }
+        String deployment = "deployment #" + (deployments + 1) + " at " + REDEPLOYED;
+        if (camera != null) {
+            assertFalse(camera.isAlive(), deployment + ": the camera process " + camera.pid() + " has ended");
+        }
+        assertEquals(List.of(), cameraProcesses(REDEPLOYED), deployment);
+        assertEquals(installedThreads, Jcmd.piStreamThreads(container.processHandle().pid()),
+                deployment + ": only the installed deployment's threads are left");
+        Http.awaitStatus(uri.resolve("stats"), s -> s != 200, DEPLOY);
+        return stats;
     }
 
     /** Waits until {@code expected} webapp class loaders are alive (each count follows a full collection). */
@@ -209,15 +240,14 @@ abstract class DropInContract {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void stoppingTheContainerEndsTheCameraAndNothingIsLeftRunning() throws Exception {
-        long cameraPid = Http.stats(container.uri(INSTALLED)).at("/camera/pid").asLong();
-        assertTrue(cameraPid > 0);
+        ProcessHandle camera = ProcessHandle.of(Http.stats(container.uri(INSTALLED)).at("/camera/pid").asLong()).orElseThrow();
         container.stop();
         if (container.logsWebappLinesAtShutdown()) {
             assertTrue(container.log().contains(stopped(INSTALLED)), container.log());
         }
-        assertFalse(ProcessHandle.of(cameraPid).map(ProcessHandle::isAlive).orElse(false), "camera " + cameraPid);
+        assertFalse(camera.isAlive(), "camera " + camera.pid());
         assertEquals(List.of(), cameraProcesses(""), "camera processes of this run still running");
         assertNoLeakWarnings();
     }
