@@ -56,9 +56,6 @@ abstract class DropInContract {
 
     protected abstract ServletContainer createContainer(Path base) throws Exception;
 
-    /** The class of the container's per-webapp class loader. */
-    protected abstract String webappClassLoaderClass();
-
     @BeforeAll
     void startContainer() throws Exception {
         container = createContainer(Path.of("target", "drop-in", getClass().getSimpleName()));
@@ -69,7 +66,7 @@ abstract class DropInContract {
     }
 
     @AfterAll
-    void killContainer() throws InterruptedException {
+    void killContainer() {
         if (container != null) {
             container.close();
         }
@@ -232,11 +229,12 @@ abstract class DropInContract {
     /** Waits until {@code expected} webapp class loaders are alive (each count follows a full collection). */
     private void awaitWebappClassLoaders(long pid, long expected, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String loaderClass = container.webappClassLoaderClass();
         long live;
-        while ((live = Jcmd.liveInstances(pid, webappClassLoaderClass())) != expected && System.nanoTime() < deadline) {
+        while ((live = Jcmd.liveInstances(pid, loaderClass)) != expected && System.nanoTime() < deadline) {
             Thread.sleep(1000);
         }
-        assertEquals(expected, live, "live " + webappClassLoaderClass() + " instances " + what);
+        assertEquals(expected, live, "live " + loaderClass + " instances " + what);
     }
 
     @Test

@@ -63,13 +63,19 @@ final class JettyContainer extends ServletContainer {
     }
 
     @Override
-    void deploy(String contextPath, Map<String, String> parameters) throws IOException {
-        writeAtomically(descriptor(contextPath), contextXml(contextPath, xml(war().toString()), parameters));
+    protected Path descriptor(String contextPath) {
+        return base.resolve("webapps").resolve(baseName(contextPath) + ".xml");
     }
 
     @Override
-    void undeploy(String contextPath) throws IOException {
-        Files.delete(descriptor(contextPath));
+    protected String descriptorXml(String contextPath, Map<String, String> parameters) {
+        return contextXml(contextPath, xml(war().toString()), parameters);
+    }
+
+    @Override
+    String webappClassLoaderClass() {
+        // Jetty 12.1's ee10 environment uses the class loader shared by all its ee environments.
+        return "org.eclipse.jetty.ee.webapp.WebAppClassLoader";
     }
 
     @Override
@@ -85,10 +91,6 @@ final class JettyContainer extends ServletContainer {
     @Override
     boolean logsWebappLinesAtShutdown() {
         return false; // JUL's handlers are closed by the JVM's own shutdown hook, racing Jetty's
-    }
-
-    private Path descriptor(String contextPath) {
-        return base.resolve("webapps").resolve(baseName(contextPath) + ".xml");
     }
 
     /** A file name for a context path: {@code /cam/front} is {@code cam-front}; the XML sets the real path. */

@@ -16,11 +16,6 @@ class JettyDropInIT extends DropInContract {
         return new JettyContainer(base);
     }
 
-    @Override
-    protected String webappClassLoaderClass() {
-        return "org.eclipse.jetty.ee.webapp.WebAppClassLoader";
-    }
-
     @Test
     @Order(1)
     void piStreamLogsThroughJulToJettysConsole() throws Exception {

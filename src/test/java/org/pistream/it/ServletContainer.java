@@ -78,11 +78,24 @@ abstract class ServletContainer implements AutoCloseable {
      */
     abstract void install(String contextPath, Map<String, String> parameters) throws IOException;
 
-    /** Hot-deploys the WAR in {@code base/wars} at {@code contextPath} through one context XML file. */
-    abstract void deploy(String contextPath, Map<String, String> parameters) throws IOException;
+    /** Where the context XML file that hot-deploys {@code contextPath} goes. */
+    protected abstract Path descriptor(String contextPath);
+
+    /** A context XML file that deploys the WAR in {@code base/wars} at {@code contextPath} with {@code parameters}. */
+    protected abstract String descriptorXml(String contextPath, Map<String, String> parameters);
+
+    /** The class of the container's per-webapp class loader. */
+    abstract String webappClassLoaderClass();
+
+    /** Hot-deploys the WAR in {@code base/wars} at {@code contextPath}: one context XML file, written in one step. */
+    final void deploy(String contextPath, Map<String, String> parameters) throws IOException {
+        writeAtomically(descriptor(contextPath), descriptorXml(contextPath, parameters));
+    }
 
     /** Undeploys what {@link #deploy} deployed, by removing its context XML file. */
-    abstract void undeploy(String contextPath) throws IOException;
+    final void undeploy(String contextPath) throws IOException {
+        Files.delete(descriptor(contextPath));
+    }
 
     /** The log line the container prints when a context fails to start. */
     abstract Pattern failedStartLine(String contextPath);
@@ -203,7 +216,7 @@ abstract class ServletContainer implements AutoCloseable {
     }
 
     /** Writes a file in one step, so a container scanning its folder never sees it half written. */
-    protected final void writeAtomically(Path target, String content) throws IOException {
+    private void writeAtomically(Path target, String content) throws IOException {
         Path tmp = base.resolve("wars").resolve(target.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -251,12 +264,18 @@ abstract class ServletContainer implements AutoCloseable {
         }
     }
 
+    /** Ends the container if a test left it running: SIGTERM, then SIGKILL. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process != null && process.isAlive()) {
             process.toHandle().destroy();
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            try {
+                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -75,13 +75,18 @@ final class TomcatContainer extends ServletContainer {
     }
 
     @Override
-    void deploy(String contextPath, Map<String, String> parameters) throws IOException {
-        writeAtomically(descriptor(contextPath), contextXml(war(), parameters));
+    protected Path descriptor(String contextPath) {
+        return base.resolve("conf/Catalina/localhost").resolve(baseName(contextPath) + ".xml");
     }
 
     @Override
-    void undeploy(String contextPath) throws IOException {
-        Files.delete(descriptor(contextPath));
+    protected String descriptorXml(String contextPath, Map<String, String> parameters) {
+        return contextXml(war(), parameters);
+    }
+
+    @Override
+    String webappClassLoaderClass() {
+        return "org.apache.catalina.loader.ParallelWebappClassLoader";
     }
 
     @Override
@@ -113,10 +118,6 @@ final class TomcatContainer extends ServletContainer {
     Path catalinaLog() {
         return logFiles().stream().filter(f -> f.getFileName().toString().startsWith("catalina.")).findFirst()
                 .orElseThrow(() -> new AssertionError("no catalina.*.log in " + base.resolve("logs")));
-    }
-
-    private Path descriptor(String contextPath) {
-        return base.resolve("conf/Catalina/localhost").resolve(baseName(contextPath) + ".xml");
     }
 
     /** Tomcat's file name for a context path: {@code /cam/front} is {@code cam#front}, {@code /} is {@code ROOT}. */

@@ -19,11 +19,6 @@ class TomcatDropInIT extends DropInContract {
         return new TomcatContainer(base);
     }
 
-    @Override
-    protected String webappClassLoaderClass() {
-        return "org.apache.catalina.loader.ParallelWebappClassLoader";
-    }
-
     @Test
     @Order(1)
     void piStreamLogsIntoCatalinaLogBesideTomcatsOwnLines() throws Exception {
