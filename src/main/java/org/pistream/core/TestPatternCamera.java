@@ -41,7 +41,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     @Override
     protected void doStart() {
         cameraState = CameraState.STARTING;
-        // Its first drawing starts AWT's own threads, which inherit its context class loader (see Threads).
+        // Its first drawing creates AWT's application context, which records its context class loader (see Threads).
         thread = Threads.daemon("camera-test-pattern", this::run);
         thread.start();
     }

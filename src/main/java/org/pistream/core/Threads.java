@@ -9,13 +9,13 @@ package org.pistream.core;
  * thread is still joined by the component that started it.
  *
  * <p>The context class loader is not the webapp's, although these threads run webapp code: the JDK
- * starts helper threads of its own on their behalf that outlive the webapp. {@code ProcessBuilder.start()}
- * hands the new camera process to a pooled "process reaper" thread, and the test pattern's first
- * drawing starts AWT's "Java2D Disposer" and creates AWT's application context; each takes the
- * context class loader of the thread that caused it and keeps it for as long as it lives. With the
- * webapp's loader there, an undeployed webapp's classes would stay in memory (and a reused reaper
- * thread would keep them indefinitely). The system class loader is what such JVM-wide helpers get
- * when the JVM starts them itself. Nothing pi-stream runs on these threads looks classes up by the
+ * keeps JVM-wide objects, created on their behalf, that outlive the webapp and remember the context
+ * class loader of the thread that caused them. {@code ProcessBuilder.start()} hands the new camera
+ * process to a pooled "process reaper" thread that inherits it and is reused for later processes;
+ * the test pattern's first drawing creates AWT's application context, which records it. With the
+ * webapp's loader there, an undeployed webapp's classes would stay in memory (the drop-in tests
+ * count the container's webapp class loaders). The system class loader is what such helpers get
+ * when the JVM creates them itself. Nothing pi-stream runs on these threads looks classes up by the
  * context class loader: loggers and classes are resolved through their defining loaders.
  */
 final class Threads {
