@@ -81,8 +81,9 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
 
     @Override
     protected void doStart() {
-        reader = new Thread(this::superviseLoop, "camera-reader");
-        reader.setDaemon(true); // joined in stop; must not keep a JVM alive on its own
+        // Joined in stop. The camera process is started on this thread, so the JDK's process reaper
+        // inherits its context class loader (see Threads).
+        reader = Threads.daemon("camera-reader", this::superviseLoop);
         reader.start();
     }
 
@@ -270,8 +271,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
             terminate(p); // stop() or sleep() ran between the check and start(); they could not see this process
         }
         log.info("Camera started: pid {} `{}` (start #{})", p.pid(), String.join(" ", command), starts);
-        Thread stderr = new Thread(() -> pumpStderr(p.getErrorStream()), "camera-stderr");
-        stderr.setDaemon(true);
+        Thread stderr = Threads.daemon("camera-stderr", () -> pumpStderr(p.getErrorStream()));
         stderr.start();
         try (InputStream out = p.getInputStream()) {
             int n;

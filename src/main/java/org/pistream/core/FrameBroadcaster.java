@@ -86,8 +86,7 @@ public final class FrameBroadcaster extends Lifecycle {
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(fanoutThreads, fanoutThreads, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "frame-fanout-" + n.incrementAndGet());
-                    t.setDaemon(true);
+                    Thread t = Threads.daemon("frame-fanout-" + n.incrementAndGet(), r);
                     fanoutThreadList.removeIf(old -> !old.isAlive()); // a worker replaced after a task threw
                     fanoutThreadList.add(t);
                     return t;

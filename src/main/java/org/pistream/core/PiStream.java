@@ -28,6 +28,8 @@ public final class PiStream extends Lifecycle {
     private final long startedNanos = System.nanoTime();
     private volatile ScheduledThreadPoolExecutor timer;
     private volatile java.util.concurrent.ScheduledFuture<?> monitorTask;
+    /** The timer's one thread, joined in stop: the pool reports termination before its thread exits. */
+    private volatile Thread timerThread;
 
     public PiStream(Settings settings) {
         this.settings = settings;
@@ -66,8 +68,8 @@ public final class PiStream extends Lifecycle {
     @Override
     protected void doStart() {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "pistream-timer");
-            thread.setDaemon(true);
+            Thread thread = Threads.daemon("pistream-timer", r);
+            timerThread = thread; // the one core thread: a failing task ends in its future, never the thread
             return thread;
         });
         t.setRemoveOnCancelPolicy(true); // cancelled request deadlines must not pile up
@@ -97,8 +99,11 @@ public final class PiStream extends Lifecycle {
         if (t != null) {
             t.shutdownNow();
             try {
+                Thread thread = timerThread;
                 if (!t.awaitTermination(3, TimeUnit.SECONDS)) {
                     log.warn("pistream-timer did not end within 3 s");
+                } else if (thread != null) {
+                    thread.join(1000);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -42,8 +42,8 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     @Override
     protected void doStart() {
         cameraState = CameraState.STARTING;
-        thread = new Thread(this::run, "camera-test-pattern");
-        thread.setDaemon(true);
+        // Its first drawing creates AWT's application context, which records its context class loader (see Threads).
+        thread = Threads.daemon("camera-test-pattern", this::run);
         thread.start();
     }
 
@@ -59,6 +59,9 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
                 t.join(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                log.warn("camera-test-pattern did not end within 5000 ms");
             }
         }
         cameraState = CameraState.STOPPED;

@@ -39,25 +39,32 @@ public final class PiStreamContextListener implements ServletContextListener {
                             ? Thread.currentThread().getContextClassLoader()
                             : PiStreamContextListener.class.getClassLoader()));
         } catch (InvalidSettingException e) {
-            log.error("pi-stream cannot start: {}", e.getMessage());
+            // One line naming the key and the value; the exception makes the container fail the deployment.
+            log.error("pi-stream cannot start at context path '{}': {}", context.getContextPath(), e.getMessage());
             throw e;
         }
         String version = Version.get();
         log.debug("Settings: {}", settings);
-        app = new PiStream(settings);
-        app.start();
-        context.setAttribute(APP_ATTRIBUTE, app);
-
-        StreamServlet stream = new StreamServlet(app.broadcaster());
-        register(context, "stream", stream, "/stream");
-        register(context, "root", new RootServlet(stream), ""); // "": the context root exactly
-        register(context, "snapshot", new SnapshotServlet(app), "/snapshot");
-        register(context, "stats", new StatsServlet(app, version), "/stats");
-        // The page's static files come from the container's default servlet; these are their headers.
-        FilterRegistration.Dynamic page = context.addFilter("page-headers", new PageHeaders());
-        page.setAsyncSupported(true);
-        page.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD), false,
-                RootServlet.PAGE, "/assets/*");
+        PiStream started = new PiStream(settings);
+        started.start();
+        try {
+            StreamServlet stream = new StreamServlet(started.broadcaster());
+            register(context, "stream", stream, "/stream");
+            register(context, "root", new RootServlet(stream), ""); // "": the context root exactly
+            register(context, "snapshot", new SnapshotServlet(started), "/snapshot");
+            register(context, "stats", new StatsServlet(started, version), "/stats");
+            // The page's static files come from the container's default servlet; these are their headers.
+            FilterRegistration.Dynamic page = context.addFilter("page-headers", new PageHeaders());
+            page.setAsyncSupported(true);
+            page.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD), false,
+                    RootServlet.PAGE, "/assets/*");
+            context.setAttribute(APP_ATTRIBUTE, started);
+        } catch (RuntimeException | Error e) {
+            // A container need not call contextDestroyed after a failed contextInitialized: stop the camera here.
+            started.stop();
+            throw e;
+        }
+        app = started;
         log.info("pi-stream {} ready at context path '{}'", version, context.getContextPath());
     }
 
@@ -66,7 +73,10 @@ public final class PiStreamContextListener implements ServletContextListener {
         PiStream a = app;
         app = null;
         if (a != null) {
+            // Returns once the camera process has ended and every thread pi-stream started is joined:
+            // a container checks for leftover threads right after this method.
             a.stop();
+            log.info("pi-stream stopped at context path '{}'", event.getServletContext().getContextPath());
         }
         event.getServletContext().removeAttribute(APP_ATTRIBUTE);
     }

@@ -7,13 +7,21 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.pistream.core.PiStream;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** {@code /stats}: the server's numbers as JSON (see README for the fields). */
 final class StatsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /*
+     * Jackson's default buffer pool keeps one buffer per thread in a ThreadLocal, so every container
+     * thread that served /stats would hold an instance of a webapp class after an undeploy. A pool
+     * owned by this mapper goes away with the webapp.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(
+            JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
     private static final String CONTENT_TYPE = "application/json";
 
     private final transient PiStream app;

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +31,19 @@ final class Http {
             throw new AssertionError("/stats answered " + response.statusCode());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** Polls {@code uri} until its status satisfies {@code wanted}; returns the last status. */
+    static int awaitStatus(URI uri, IntPredicate wanted, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int status;
+        while (!wanted.test(status = get(uri).statusCode())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(uri + " still answers " + status + " after " + timeout);
+            }
+            Thread.sleep(100);
+        }
+        return status;
     }
 
     /** Polls /stats until {@code condition} holds; returns the stats that satisfied it. */

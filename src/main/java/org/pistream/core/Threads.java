@@ -1,0 +1,32 @@
+package org.pistream.core;
+
+/**
+ * Creates pi-stream's own threads: named, daemon, and with the system class loader as their
+ * context class loader.
+ *
+ * <p>Daemon is set explicitly because a thread inherits the flag of the thread that creates it,
+ * and in a servlet container that is whichever thread happens to deploy the webapp. Every such
+ * thread is still joined by the component that started it.
+ *
+ * <p>The context class loader is not the webapp's, although these threads run webapp code: the JDK
+ * keeps JVM-wide objects, created on their behalf, that outlive the webapp and remember the context
+ * class loader of the thread that caused them. {@code ProcessBuilder.start()} hands the new camera
+ * process to a pooled "process reaper" thread that inherits it and is reused for later processes;
+ * the test pattern's first drawing creates AWT's application context, which records it. With the
+ * webapp's loader there, an undeployed webapp's classes would stay in memory (the drop-in tests
+ * count the container's webapp class loaders). The system class loader is what such helpers get
+ * when the JVM creates them itself. Nothing pi-stream runs on these threads looks classes up by the
+ * context class loader: loggers and classes are resolved through their defining loaders.
+ */
+final class Threads {
+    private Threads() {
+    }
+
+    /** A new, unstarted daemon thread; the caller starts it and joins it when it stops. */
+    static Thread daemon(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
+        return thread;
+    }
+}

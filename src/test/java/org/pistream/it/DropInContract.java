@@ -1,0 +1,272 @@
+package org.pistream.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What the drop-in WAR must do in any servlet container; each container's test extends this.
+ *
+ * <p>One container process serves the whole class: the WAR installed before start at
+ * {@value #INSTALLED} (copied into {@code webapps/} with a context XML), a broken deployment at
+ * {@value #BROKEN}, deploy/undeploy cycles at {@value #REDEPLOYED} (three with the camera program,
+ * one with the built-in test pattern), and finally the container is stopped. The order is fixed because the last test stops the container. Camera processes carry
+ * a tag on their command line, so the process table shows which ones belong to this run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class DropInContract {
+    static final String INSTALLED = "/cam/front";
+    static final String REDEPLOYED = "/pistream";
+    static final String BROKEN = "/broken";
+    static final Duration DEPLOY = Duration.ofSeconds(60);
+    /** What a container's leak detection or pi-stream's own shutdown says about something left running. */
+    private static final Pattern LEAK_WARNING = Pattern.compile("appears to have started a|failed to stop it|memory leak"
+            + "|ThreadLocal|failed to (remove|unregister)|did not end within|ignored SIGTERM", Pattern.CASE_INSENSITIVE);
+
+    protected ServletContainer container;
+    private String tag;
+
+    protected abstract ServletContainer createContainer(Path base) throws Exception;
+
+    @BeforeAll
+    void startContainer() throws Exception {
+        container = createContainer(Path.of("target", "drop-in", getClass().getSimpleName()));
+        tag = "-Dpistream.testcam=" + container.name().toLowerCase(Locale.ROOT) + "-" + ProcessHandle.current().pid();
+        container.install(INSTALLED, camera(INSTALLED));
+        container.start();
+        container.awaitCount(ready(INSTALLED), 1, DEPLOY);
+    }
+
+    @AfterAll
+    void killContainer() {
+        if (container != null) {
+            container.close();
+        }
+    }
+
+    /** Context parameters that make pi-stream run the test camera program, tagged with the context path. */
+    Map<String, String> camera(String contextPath) {
+        return Map.of("pistream.camera-cmd", ExternalTools.javaBinary(),
+                "pistream.camera-args", tag + contextPath + " " + ExternalTools.testCameraArgs("--fps 20 --size 320x240"));
+    }
+
+    static String ready(String contextPath) {
+        return "ready at context path '" + contextPath + "'";
+    }
+
+    static String stopped(String contextPath) {
+        return "pi-stream stopped at context path '" + contextPath + "'";
+    }
+
+    /** Live camera processes of this run whose tag starts with {@code tag + contextPath}. */
+    List<ProcessHandle> cameraProcesses(String contextPath) {
+        String wanted = tag + contextPath;
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.isAlive() && p.info().commandLine().map(c -> c.contains(wanted)).orElse(false)).toList();
+    }
+
+    @Test
+    @Order(1)
+    void servesStreamSnapshotAndStatsUnderItsContextPath() throws Exception {
+        URI uri = container.uri(INSTALLED);
+        Http.awaitStatus(uri.resolve("stats"), s -> s == 200, DEPLOY);
+        JsonNode stats = Http.awaitStats(uri, DEPLOY, s -> s.at("/camera/state").asText().equals("streaming"));
+        assertEquals("command", stats.at("/camera/kind").asText());
+        long cameraPid = stats.at("/camera/pid").asLong();
+        assertTrue(container.processHandle().descendants().anyMatch(p -> p.pid() == cameraPid),
+                "the camera program runs as a child of the container: " + cameraPid);
+        assertEquals(List.of(cameraPid), cameraProcesses(INSTALLED).stream().map(ProcessHandle::pid).toList());
+
+        try (MjpegClient client = MjpegClient.open(uri, INSTALLED + "/stream")) {
+            assertEquals(200, client.status());
+            MjpegClient.Part part = client.readPart();
+            for (int i = 0; i < 10; i++) {
+                part = client.readPart();
+            }
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(part.jpeg()));
+            assertEquals(320, image.getWidth());
+            assertEquals(240, image.getHeight());
+            JsonNode withClient = Http.awaitStats(uri, DEPLOY, s -> s.at("/clients/connected").asInt() == 1);
+            assertEquals(INSTALLED + "/stream", withClient.at("/clients/list/0/path").asText());
+        }
+        try (MjpegClient root = MjpegClient.open(uri, INSTALLED + "/")) {
+            assertEquals(200, root.status(), "the context root serves the stream too");
+            root.readPart();
+        }
+
+        HttpResponse<byte[]> snapshot = Http.get(uri.resolve("snapshot"));
+        assertEquals(200, snapshot.statusCode());
+        assertEquals("image/jpeg", snapshot.headers().firstValue("content-type").orElse(null));
+        MjpegClient.checkJpeg(snapshot.body());
+        assertEquals(320, ImageIO.read(new ByteArrayInputStream(snapshot.body())).getWidth());
+
+        JsonNode after = Http.stats(uri);
+        assertTrue(after.at("/camera/framesIn").asLong() > 0, after.toString());
+        assertTrue(after.at("/output/framesOut").asLong() >= 12, after.toString());
+        assertEquals(100, after.at("/clients/max").asInt(), "the bundled default");
+        // Nothing is served outside the context path.
+        assertEquals(404, Http.get(uri.resolve("/stream")).statusCode());
+    }
+
+    @Test
+    @Order(2)
+    void invalidValueFailsTheDeploymentWithALogLineNamingKeyAndValue() throws Exception {
+        Map<String, String> parameters = new HashMap<>(camera(BROKEN));
+        parameters.put("pistream.max-clients", "-1");
+        container.deploy(BROKEN, parameters);
+
+        container.awaitLine(container.failedStartLine(BROKEN), DEPLOY);
+        String line = container.awaitLine(Pattern.compile("SEVERE.*pi-stream cannot start at context path '/broken': "
+                + "Invalid pistream\\.max-clients: must be a whole number from 1 to 100000, was: '-1'"), DEPLOY);
+        assertFalse(line.isBlank());
+        assertNotEquals(200, Http.get(container.uri(BROKEN).resolve("stats")).statusCode(),
+                "a failed deployment serves nothing");
+        assertEquals(List.of(), cameraProcesses(BROKEN), "no camera is started for a failed deployment");
+        assertEquals(0, container.count(ready(BROKEN)));
+
+        container.undeploy(BROKEN);
+        container.awaitLine(container.undeployedLine(BROKEN), DEPLOY);
+    }
+
+    @Test
+    @Order(3)
+    void redeployingThreeTimesLeavesNoThreadCameraOrClassLoaderBehind() throws Exception {
+        long pid = container.processHandle().pid();
+        Map<String, Integer> installedThreads = Jcmd.piStreamThreads(pid);
+        assertTrue(installedThreads.containsKey("camera-reader"), installedThreads.toString());
+        awaitWebappClassLoaders(pid, 1, "before the cycles: the installed deployment's only");
+
+        for (int cycle = 1; cycle <= 3; cycle++) {
+            JsonNode stats = deployStreamAndUndeploy(camera(REDEPLOYED), installedThreads);
+            assertEquals("command", stats.at("/camera/kind").asText());
+        }
+
+        // Each undeployed webapp's class loader can be collected: nothing holds on to it.
+        awaitWebappClassLoaders(pid, 1, "after 3 redeploys: the installed deployment's only");
+        assertNoLeakWarnings();
+    }
+
+    /**
+     * The built-in test pattern in a container: its thread ends and its stream closes on undeploy.
+     * Its class loader is not counted: the JDK's ImageIO registry, created on first use, keeps the
+     * security context of its first caller, and with it that webapp's class loader (README).
+     */
+    @Test
+    @Order(4)
+    void testPatternCameraStopsWithItsWebapp() throws Exception {
+        Map<String, Integer> installedThreads = Jcmd.piStreamThreads(container.processHandle().pid());
+        JsonNode stats = deployStreamAndUndeploy(Map.of("pistream.camera", "test-pattern:160x120@10"), installedThreads);
+        assertEquals("test-pattern", stats.at("/camera/kind").asText());
+        assertEquals(160, stats.at("/camera/width").asInt());
+        assertNoLeakWarnings();
+    }
+
+    /**
+     * Deploys at {@value #REDEPLOYED}, reads a snapshot, keeps a viewer connected through the
+     * undeploy, and checks that the stream ended, the camera process (if any) is gone and only
+     * {@code installedThreads} remain. Returns the stats seen while it ran.
+     */
+    private JsonNode deployStreamAndUndeploy(Map<String, String> parameters, Map<String, Integer> installedThreads)
+            throws Exception {
+        URI uri = container.uri(REDEPLOYED);
+        long deployments = container.count(ready(REDEPLOYED));
+        container.deploy(REDEPLOYED, parameters);
+        container.awaitCount(ready(REDEPLOYED), deployments + 1, DEPLOY);
+        Http.awaitStatus(uri.resolve("stats"), s -> s == 200, DEPLOY);
+        JsonNode stats = Http.awaitStats(uri, DEPLOY, s -> s.at("/camera/state").asText().equals("streaming"));
+        // The handle remembers the process's start time, so a recycled pid does not count as alive.
+        ProcessHandle camera = ProcessHandle.of(stats.at("/camera/pid").asLong()).orElse(null);
+        HttpResponse<byte[]> snapshot = Http.get(uri.resolve("snapshot"));
+        assertEquals(200, snapshot.statusCode());
+        MjpegClient.checkJpeg(snapshot.body());
+
+        // A viewer stays connected through the undeploy: its stream must end, not hang.
+        try (MjpegClient viewer = MjpegClient.open(uri, REDEPLOYED + "/stream")) {
+            viewer.readPart();
+            container.undeploy(REDEPLOYED);
+            container.awaitCount(stopped(REDEPLOYED), deployments + 1, DEPLOY);
+            assertStreamEnds(viewer);
+        }
+        String deployment = "deployment #" + (deployments + 1) + " at " + REDEPLOYED;
+        if (camera != null) {
+            assertFalse(camera.isAlive(), deployment + ": the camera process " + camera.pid() + " has ended");
+        }
+        assertEquals(List.of(), cameraProcesses(REDEPLOYED), deployment);
+        assertEquals(installedThreads, Jcmd.piStreamThreads(container.processHandle().pid()),
+                deployment + ": only the installed deployment's threads are left");
+        Http.awaitStatus(uri.resolve("stats"), s -> s != 200, DEPLOY);
+        return stats;
+    }
+
+    /** Waits until {@code expected} webapp class loaders are alive (each count follows a full collection). */
+    private void awaitWebappClassLoaders(long pid, long expected, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String loaderClass = container.webappClassLoaderClass();
+        long live;
+        while ((live = Jcmd.liveInstances(pid, loaderClass)) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+        }
+        assertEquals(expected, live, "live " + loaderClass + " instances " + what);
+    }
+
+    @Test
+    @Order(5)
+    void stoppingTheContainerEndsTheCameraAndNothingIsLeftRunning() throws Exception {
+        ProcessHandle camera = ProcessHandle.of(Http.stats(container.uri(INSTALLED)).at("/camera/pid").asLong()).orElseThrow();
+        container.stop();
+        if (container.logsWebappLinesAtShutdown()) {
+            assertTrue(container.log().contains(stopped(INSTALLED)), container.log());
+        }
+        assertFalse(camera.isAlive(), "camera " + camera.pid());
+        assertEquals(List.of(), cameraProcesses(""), "camera processes of this run still running");
+        assertNoLeakWarnings();
+    }
+
+    private void assertNoLeakWarnings() {
+        List<String> warnings = container.logLines().stream().filter(l -> LEAK_WARNING.matcher(l).find()).toList();
+        assertEquals(List.of(), warnings, container.name() + " log");
+    }
+
+    /** Reads until the stream ends: the closing boundary, end of stream or a reset connection. */
+    private static void assertStreamEnds(MjpegClient viewer) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                viewer.readPart();
+            }
+        } catch (SocketTimeoutException hangs) {
+            throw new AssertionError("the stream neither ended nor sent a frame after the undeploy", hangs);
+        } catch (IOException ended) {
+            return;
+        }
+        throw new AssertionError("the stream still sends frames 20 s after the undeploy");
+    }
+}
