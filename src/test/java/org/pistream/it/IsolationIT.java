@@ -38,38 +38,45 @@ class IsolationIT {
 
     @Test
     void stalledViewersDoNotSlowDownOneThatReads() throws Exception {
-        int fps = 25;
+        // Large frames: the stalled viewers' socket buffers fill within seconds.
         try (ServerProcess server = ServerProcess.start("--port", "0", "--address", "127.0.0.1",
-                "--camera", "test-pattern:640x480@" + fps)) {
+                "--camera", "test-pattern:1280x720@25")) {
             List<Socket> stalled = new ArrayList<>();
             try {
                 for (int i = 0; i < 5; i++) {
                     stalled.add(stalledViewer(server));
                 }
-                try (MjpegClient fast = MjpegClient.open(server.uri(), "/stream")) {
+                try (MjpegClient fast = MjpegClient.open(server.uri(), "/stream?fast")) {
                     fast.readPart();
                     long start = System.nanoTime();
-                    int frames = 5 * fps;
                     double first = fast.readPart().timestamp();
                     double last = first;
-                    for (int i = 1; i < frames; i++) {
+                    for (int i = 1; i < 150; i++) {
                         last = fast.readPart().timestamp();
                     }
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    // The fast viewer keeps the camera's pace: consecutive frames, no waiting on the stalled ones.
-                    assertTrue(seconds < frames / (double) fps * 1.25 + 0.5,
-                            frames + " frames took " + seconds + " s");
-                    assertTrue(last - first < frames / (double) fps * 1.25, "capture span " + (last - first));
+                    double receiving = (System.nanoTime() - start) / 1e9;
+                    double captured = last - first;
+                    // The fast viewer keeps the camera's pace: it receives as fast as frames are made.
+                    assertTrue(receiving < captured + 1.0, "150 frames captured over " + captured
+                            + " s took " + receiving + " s to receive");
 
-                    JsonNode stats = Http.awaitStats(server.uri(), Duration.ofSeconds(10), s -> {
-                        for (JsonNode c : s.at("/clients/list")) {
-                            if (c.at("/framesSkipped").asLong() > 0) {
-                                return true;
-                            }
-                        }
-                        return false;
-                    });
+                    // Right away, while everyone is still connected: the stalled viewers fell behind (their
+                    // sockets are full; they hold no queue, only a position in the ring), the reader did not.
+                    JsonNode stats = Http.stats(server.uri());
                     assertEquals(6, stats.at("/clients/connected").asInt(), stats.toString());
+                    long fastSent = 0;
+                    for (JsonNode c : stats.at("/clients/list")) {
+                        if (c.at("/path").asText().contains("fast")) {
+                            fastSent = c.at("/framesSent").asLong();
+                            assertTrue(c.at("/framesSkipped").asLong() * 10 <= fastSent,
+                                    "the reading viewer gets nearly every frame: " + c);
+                        }
+                    }
+                    for (JsonNode c : stats.at("/clients/list")) {
+                        if (!c.at("/path").asText().contains("fast")) {
+                            assertTrue(c.at("/framesSent").asLong() < fastSent, "a stalled viewer fell behind: " + c);
+                        }
+                    }
                 }
             } finally {
                 for (Socket s : stalled) {
