@@ -14,6 +14,9 @@ public final class Frame {
     private final int jpegOffset;
     private final int jpegLength;
     private final boolean placeholder;
+    // Built once per frame and handed to every client, so the write path allocates nothing per client.
+    private final StreamEncoder.Chunk wholePart;
+    private final StreamEncoder.Chunk fromJpeg;
 
     Frame(long sequence, long captureMicros, byte[] part, int jpegOffset, int jpegLength, boolean placeholder) {
         this.sequence = sequence;
@@ -22,6 +25,18 @@ public final class Frame {
         this.jpegOffset = jpegOffset;
         this.jpegLength = jpegLength;
         this.placeholder = placeholder;
+        this.wholePart = new StreamEncoder.Chunk(part, 0, part.length, true);
+        this.fromJpeg = new StreamEncoder.Chunk(part, jpegOffset, part.length - jpegOffset, false);
+    }
+
+    /** The whole part as one chunk (standard layout). */
+    StreamEncoder.Chunk wholePart() {
+        return wholePart;
+    }
+
+    /** The JPEG and trailing boundary, without the part headers (advance-headers layout). */
+    StreamEncoder.Chunk fromJpeg() {
+        return fromJpeg;
     }
 
     /** The same picture again under a new sequence number, sharing this frame's bytes (keep-alive). */

@@ -78,12 +78,11 @@ public final class StreamEncoder {
         } else {
             return null;
         }
-        byte[] part = frame.part();
         if (options.advanceHeaders()) {
             headersPending = true;
-            return new Chunk(part, frame.jpegOffset(), part.length - frame.jpegOffset(), false);
+            return frame.fromJpeg();
         }
-        return new Chunk(part, 0, part.length, true);
+        return frame.wholePart();
     }
 
     /**
