@@ -39,7 +39,9 @@ public final class EmbeddedServer {
 
     /** The same, with the webapp at {@code contextPath} (e.g. {@code /cam}), as a container may deploy it. */
     public static Server create(Settings settings, Map<String, String> parameters, String contextPath) {
-        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        // Streams are async: a few threads serve hundreds of viewers. A small cap keeps a burst of
+        // write callbacks from growing a thread (and its stack) per viewer on a small board.
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("http");
         threads.setDaemon(true);
         Server server = new Server(threads);
