@@ -76,6 +76,26 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Starts the server with its standard error going to {@code stderr} instead of the output this
+     * object keeps, for tests that read standard output on its own (log formats).
+     */
+    static ServerProcess startSeparateStderr(Map<String, String> env, Path stderr, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectError(stderr.toFile());
+        pb.environment().putAll(env);
+        ServerProcess server = new ServerProcess(pb.start());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server.uri == null) {
+            if (!server.process.isAlive() || System.nanoTime() > deadline) {
+                server.close();
+                throw new AssertionError("server did not start; output:\n" + server.output());
+            }
+            Thread.sleep(20);
+        }
+        return server;
+    }
+
+    /**
      * Starts the server on a free port and waits until it answers HTTP, for runs whose log level
      * hides the "listening on" line.
      */
@@ -172,7 +192,8 @@ final class ServerProcess implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 lines.add(line);
                 if (uri == null) {
-                    Matcher m = LISTENING.matcher(line);
+                    // A JSON log line may escape the slashes of the URL.
+                    Matcher m = LISTENING.matcher(line.replace("\\/", "/"));
                     if (m.find()) {
                         uri = URI.create(m.group(1));
                     }
