@@ -63,16 +63,7 @@ final class ServerProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command(jvmArgs, args)).redirectErrorStream(true);
         pb.environment().putAll(env);
-        ServerProcess server = new ServerProcess(pb.start());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (server.uri == null) {
-            if (!server.process.isAlive() || System.nanoTime() > deadline) {
-                server.close();
-                throw new AssertionError("server did not start; output:\n" + server.output());
-            }
-            Thread.sleep(20);
-        }
-        return server;
+        return awaitListening(new ServerProcess(pb.start()));
     }
 
     /**
@@ -83,7 +74,11 @@ final class ServerProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command(args)).redirectError(stderr.toFile());
         pb.environment().putAll(env);
-        ServerProcess server = new ServerProcess(pb.start());
+        return awaitListening(new ServerProcess(pb.start()));
+    }
+
+    /** Waits up to 30 s for the "listening on" line; stops the server and fails with its output if none comes. */
+    private static ServerProcess awaitListening(ServerProcess server) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (server.uri == null) {
             if (!server.process.isAlive() || System.nanoTime() > deadline) {
