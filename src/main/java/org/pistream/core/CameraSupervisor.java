@@ -35,6 +35,8 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
     private static final int STDERR_LINE_MAX = 1000;
 
     private final List<String> command;
+    /** The command line as stats and logs show it: credentials masked. */
+    private final String description;
     private final FrameBroadcaster broadcaster;
     private final Backoff backoff;
     private final Duration stopGrace;
@@ -71,6 +73,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
             throw new IllegalArgumentException("camera command must not be empty");
         }
         this.command = List.copyOf(command);
+        this.description = Secrets.redact(String.join(" ", command));
         this.broadcaster = broadcaster;
         this.backoff = backoff;
         this.stopGrace = stopGrace;
@@ -113,7 +116,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
         Process p = process;
         long restartIn = cameraState == CameraState.RESTARTING
                 ? Math.max(0, (nextStartNanos - System.nanoTime()) / 1_000_000) : -1;
-        return new CameraStatus("command", String.join(" ", command), cameraState, p != null && p.isAlive() ? p.pid() : -1,
+        return new CameraStatus("command", description, cameraState, p != null && p.isAlive() ? p.pid() : -1,
                 starts, restarts, lastExitCode, lastError, restartIn, watchdogKills, warmupDiscarded,
                 splitter.bufferCapacity());
     }
@@ -270,7 +273,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
         if (isStopping() || sleeping) {
             terminate(p); // stop() or sleep() ran between the check and start(); they could not see this process
         }
-        log.info("Camera started: pid {} `{}` (start #{})", p.pid(), String.join(" ", command), starts);
+        log.info("Camera started: pid {} `{}` (start #{})", p.pid(), description, starts);
         Thread stderr = Threads.daemon("camera-stderr", () -> pumpStderr(p.getErrorStream()));
         stderr.start();
         try (InputStream out = p.getInputStream()) {
@@ -326,6 +329,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
                 if (line.length() > STDERR_LINE_MAX) {
                     line = line.substring(0, STDERR_LINE_MAX) + "...";
                 }
+                line = Secrets.redact(line); // ffmpeg, for one, prints its input URL with the password
                 cameraLog.info("{}", line);
                 synchronized (lastStderr) {
                     if (lastStderr.size() == STDERR_LINES_KEPT) {

@@ -17,6 +17,8 @@ public final class Frame {
     // Built once per frame and handed to every client, so the write path allocates nothing per client.
     private final StreamEncoder.Chunk wholePart;
     private final StreamEncoder.Chunk fromJpeg;
+    /** Built right before it is stored in the ring, so this is its publish time (a repeat gets its own). */
+    private final long publishedNanos = System.nanoTime();
 
     Frame(long sequence, long captureMicros, byte[] part, int jpegOffset, int jpegLength, boolean placeholder) {
         this.sequence = sequence;
@@ -57,6 +59,11 @@ public final class Frame {
     /** When the frame was complete, in microseconds since the epoch. */
     public long captureMicros() {
         return captureMicros;
+    }
+
+    /** {@link System#nanoTime()} when the frame was published to the clients: the start of its delivery latency. */
+    public long publishedNanos() {
+        return publishedNanos;
     }
 
     /** Headers, JPEG and trailing boundary: the exact bytes a stream client receives for this frame. */

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -48,7 +49,7 @@ public final class FrameBroadcaster extends Lifecycle {
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder framesSkipped = new LongAdder();
     private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.values().length);
     private final AtomicLong bytesIn = new AtomicLong();
 
     private static final long STALE_NANOS = 2_000_000_000L;
@@ -63,6 +64,17 @@ public final class FrameBroadcaster extends Lifecycle {
     private volatile Runnable demandListener = () -> { };
     private volatile java.util.function.BooleanSupplier liveCheck = () -> true;
     private volatile ExecutorService fanout;
+
+    /** Sizes of camera frames, in bytes (observed once per frame, on publish). */
+    private final Histogram frameSizes = new Histogram(8L << 10, 16L << 10, 32L << 10, 64L << 10, 128L << 10,
+            256L << 10, 512L << 10, 1L << 20, 2L << 20, 4L << 20);
+    /**
+     * Per client and frame, nanoseconds from the frame's publish to its last byte handed to the
+     * client's connection: fan-out queueing plus the write (observed by the stream client).
+     */
+    private final Histogram deliveryLatency = new Histogram(250_000L, 500_000L, 1_000_000L, 2_500_000L, 5_000_000L,
+            10_000_000L, 25_000_000L, 50_000_000L, 100_000_000L, 250_000_000L, 500_000_000L, 1_000_000_000L,
+            2_500_000_000L);
 
     public FrameBroadcaster(int capacity, int maxSubscribers, int fanoutThreads) {
         if (capacity < 1) {
@@ -138,6 +150,7 @@ public final class FrameBroadcaster extends Lifecycle {
         latestReal = frame;
         realFrames.incrementAndGet();
         bytesIn.addAndGet(length);
+        frameSizes.observe(length);
         inputRate.record(System.nanoTime());
         signalAll();
         if (!frameWaiters.isEmpty()) {
@@ -233,14 +246,14 @@ public final class FrameBroadcaster extends Lifecycle {
      */
     public Subscription subscribe(FrameSubscriber subscriber) {
         if (isStopping()) {
-            rejected.incrementAndGet();
+            rejected.incrementAndGet(RejectReason.SHUTTING_DOWN.ordinal());
             return null;
         }
         ExecutorService executor = fanoutExecutor(); // throws before a slot is taken when not started
         while (true) {
             int current = subscriberCount.get();
             if (current >= maxSubscribers) {
-                rejected.incrementAndGet();
+                rejected.incrementAndGet(RejectReason.MAX_CLIENTS.ordinal());
                 return null;
             }
             if (subscriberCount.compareAndSet(current, current + 1)) {
@@ -347,8 +360,27 @@ public final class FrameBroadcaster extends Lifecycle {
         return accepted.get();
     }
 
+    /** Stream clients turned away, for any reason. */
     public long rejected() {
-        return rejected.get();
+        long sum = 0;
+        for (RejectReason reason : RejectReason.values()) {
+            sum += rejected.get(reason.ordinal());
+        }
+        return sum;
+    }
+
+    public long rejected(RejectReason reason) {
+        return rejected.get(reason.ordinal());
+    }
+
+    /** Sizes of camera frames, in bytes. */
+    public Histogram frameSizes() {
+        return frameSizes;
+    }
+
+    /** Per client write, nanoseconds from a frame's publish to its last byte handed to the connection. */
+    public Histogram deliveryLatency() {
+        return deliveryLatency;
     }
 
     /** Frames per second published over the last {@code seconds} whole seconds. */

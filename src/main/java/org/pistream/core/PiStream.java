@@ -65,6 +65,19 @@ public final class PiStream extends Lifecycle {
         return ageMicros <= freshNanos() / 1000 ? real : null;
     }
 
+    /**
+     * Whether the camera works as intended: UP while it delivers fresh frames (see
+     * {@link #freshFrame()}) and while it is stopped on purpose because nobody watches
+     * ({@code idle-stop}); DOWN while it starts, restarts, has stopped sending, or pi-stream stops.
+     */
+    public Health health() {
+        CameraStatus status = camera.status();
+        Frame real = broadcaster.latestReal();
+        Long ageMillis = real == null ? null : Math.max(0, (CameraSupervisor.nowMicros() - real.captureMicros()) / 1000);
+        boolean up = !isStopping() && (status.state() == CameraState.IDLE || freshFrame() != null);
+        return new Health(up, status.state(), ageMillis, status.problem());
+    }
+
     @Override
     protected void doStart() {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
@@ -78,7 +91,7 @@ public final class PiStream extends Lifecycle {
         camera.start();
         monitorTask = t.scheduleWithFixedDelay(monitor, MONITOR_PERIOD_MILLIS, MONITOR_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         if (settings.statsIntervalSeconds() > 0) {
-            StatsLogLine line = new StatsLogLine();
+            StatsLogLine line = new StatsLogLine(System.nanoTime());
             t.scheduleAtFixedRate(() -> logStats(line), settings.statsIntervalSeconds(),
                     settings.statsIntervalSeconds(), TimeUnit.SECONDS);
         }
@@ -116,11 +129,11 @@ public final class PiStream extends Lifecycle {
 
     private void logStats(StatsLogLine line) {
         try {
-            String text = line.next(broadcaster, camera);
-            if (text != null) {
-                statsLog.info(text);
+            StatsLogLine.Line next = line.next(broadcaster, camera, System.nanoTime());
+            if (next.quiet()) {
+                statsLog.debug(next.text());
             } else {
-                statsLog.debug("Stats: idle, no clients");
+                statsLog.info(next.text());
             }
         } catch (RuntimeException e) {
             log.warn("Stats line failed", e);

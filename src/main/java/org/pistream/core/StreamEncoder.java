@@ -39,6 +39,11 @@ public final class StreamEncoder {
         return options;
     }
 
+    /** The frame of the last frame chunk handed out, or null before the first. */
+    public Frame lastFrame() {
+        return last;
+    }
+
     /** Whether the preamble was handed out, so the stream has begun and needs its closing. */
     public boolean started() {
         return started;

@@ -22,9 +22,10 @@ final class Help {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: java -jar pi-stream.war [flags]\n\n")
           .append("MJPEG streaming server for Raspberry Pi cameras. Endpoints: / (the live-view page in a\n")
-          .append("browser, the stream otherwise), /stream, /snapshot, /stats.\n")
+          .append("browser, the stream otherwise), /stream, /snapshot, /stats, /metrics (Prometheus), /healthz.\n")
           .append("Every flag --NAME can also be set as the system property -Dpistream.NAME\n")
-          .append("or the environment variable PISTREAM_NAME (upper case, '-' as '_').\n\nFlags:\n");
+          .append("or the environment variable PISTREAM_NAME (upper case, '-' as '_').\n")
+          .append("Per-logger levels: PISTREAM_LOG=org.pistream=debug,org.eclipse.jetty=info\n\nFlags:\n");
         List<ParameterDescription> params = jc.getParameters().stream()
                 .sorted(Comparator.comparingInt(p -> p.getParameterAnnotation().order())).toList();
         for (ParameterDescription p : params) {

@@ -53,7 +53,13 @@ public final class Launcher {
         } catch (InvalidSettingException e) {
             fail(2, e.getMessage());
         }
-        LogSetup.apply(settings.logLevel(), settings.verbose());
+        Map<String, String> perLogger = Map.of();
+        try {
+            perLogger = LogLevels.parse(System.getenv(LogLevels.ENVIRONMENT_VARIABLE));
+        } catch (IllegalArgumentException e) {
+            fail(2, e.getMessage());
+        }
+        LogSetup.apply(settings.logLevel(), settings.verbose(), settings.logFormat(), perLogger);
         Logger log = LoggerFactory.getLogger(Launcher.class);
 
         Server server = EmbeddedServer.create(settings, flags);

@@ -53,6 +53,9 @@ final class LauncherOptions {
     @Parameter(names = "--verbose", description = "debug logging for pi-stream itself", order = 10)
     Boolean verbose;
 
+    @Parameter(names = "--log-format", description = "text, or json: one JSON object per line for log shippers", order = 10)
+    String logFormat;
+
     @Parameter(names = "--max-frame-size", description = "largest JPEG accepted from the camera, in bytes", order = 11)
     String maxFrameSize;
 
@@ -81,6 +84,7 @@ final class LauncherOptions {
         put(map, ConfigKeys.WARMUP_FRAMES, warmupFrames);
         put(map, ConfigKeys.LOG_LEVEL, logLevel);
         put(map, ConfigKeys.VERBOSE, verbose == null ? null : verbose.toString());
+        put(map, ConfigKeys.LOG_FORMAT, logFormat);
         put(map, ConfigKeys.MAX_FRAME_SIZE, maxFrameSize);
         put(map, ConfigKeys.SNAPSHOT_TIMEOUT, snapshotTimeout);
         return map;

@@ -20,6 +20,7 @@ public final class ConfigKeys {
     public static final String CAMERA_ARGS = "camera-args";
     public static final String LOG_LEVEL = "log-level";
     public static final String VERBOSE = "verbose";
+    public static final String LOG_FORMAT = "log-format";
     public static final String MAX_FRAME_SIZE = "max-frame-size";
     public static final String SNAPSHOT_TIMEOUT = "snapshot-timeout";
     public static final String CAMERA_TIMEOUT = "camera-timeout";
@@ -28,7 +29,7 @@ public final class ConfigKeys {
 
     /** Every flag name, in the order help lists them. */
     public static final List<String> ALL = List.of(PORT, ADDRESS, MAX_CLIENTS, BUFFER_SIZE, STATS_INTERVAL, CAMERA,
-            CAMERA_CMD, CAMERA_ARGS, CAMERA_TIMEOUT, IDLE_STOP, WARMUP_FRAMES, LOG_LEVEL, VERBOSE, MAX_FRAME_SIZE,
+            CAMERA_CMD, CAMERA_ARGS, CAMERA_TIMEOUT, IDLE_STOP, WARMUP_FRAMES, LOG_LEVEL, VERBOSE, LOG_FORMAT, MAX_FRAME_SIZE,
             SNAPSHOT_TIMEOUT);
 
     private ConfigKeys() {

@@ -17,6 +17,9 @@ import org.pistream.core.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
 /**
  * Wires pi-stream into a servlet context, in a container (declared in {@code web.xml}) and in the
  * embedded launcher (added by it) alike: builds the settings, starts the camera and broadcaster,
@@ -53,6 +56,8 @@ public final class PiStreamContextListener implements ServletContextListener {
             register(context, "root", new RootServlet(stream), ""); // "": the context root exactly
             register(context, "snapshot", new SnapshotServlet(started), "/snapshot");
             register(context, "stats", new StatsServlet(started, version), "/stats");
+            register(context, "metrics", new MetricsServlet(metricsRegistry(started, version)), "/metrics");
+            register(context, "health", new HealthServlet(started), "/healthz");
             // The page's static files come from the container's default servlet; these are their headers.
             FilterRegistration.Dynamic page = context.addFilter("page-headers", new PageHeaders());
             page.setAsyncSupported(true);
@@ -79,6 +84,17 @@ public final class PiStreamContextListener implements ServletContextListener {
             log.info("pi-stream stopped at context path '{}'", event.getServletContext().getContextPath());
         }
         event.getServletContext().removeAttribute(APP_ATTRIBUTE);
+    }
+
+    /**
+     * A registry of this deployment's own, not the library's global default: a container may run
+     * several pi-streams, and a redeploy must leave nothing registered behind.
+     */
+    private static PrometheusRegistry metricsRegistry(PiStream app, String version) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new PiStreamCollector(app, version));
+        JvmMetrics.builder().register(registry);
+        return registry;
     }
 
     private static void register(ServletContext context, String name, jakarta.servlet.Servlet servlet, String... mappings) {

@@ -33,6 +33,7 @@ public final class SettingsLoader {
 
     private static final Pattern TEST_PATTERN = Pattern.compile("test-pattern(?::(\\d{1,5})x(\\d{1,5}))?(?:@(\\d{1,3}))?");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
+    private static final Set<String> LOG_FORMATS = Set.of("text", "json");
 
     private SettingsLoader() {
     }
@@ -78,6 +79,10 @@ public final class SettingsLoader {
                     "must be one of trace, debug, info, warn, error, off");
         }
         boolean verbose = r.bool(ConfigKeys.VERBOSE);
+        String logFormat = r.string(ConfigKeys.LOG_FORMAT).trim().toLowerCase(Locale.ROOT);
+        if (!LOG_FORMATS.contains(logFormat)) {
+            throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.LOG_FORMAT), logFormat, "must be text or json");
+        }
 
         String camera = r.string(ConfigKeys.CAMERA).trim();
         Settings.TestPatternSpec pattern = null;
@@ -94,7 +99,7 @@ public final class SettingsLoader {
             pattern = testPattern(camera);
         }
         return new Settings(port, address.trim(), maxClients, bufferSize, statsInterval, command, pattern, logLevel,
-                verbose, maxFrameSize, snapshotTimeout * 1000, cameraTimeout, idleStop, warmupFrames);
+                verbose, maxFrameSize, snapshotTimeout * 1000, cameraTimeout, idleStop, warmupFrames, logFormat);
     }
 
     /** Splits like a shell splits words: blanks separate, single and double quotes group. */

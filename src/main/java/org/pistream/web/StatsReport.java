@@ -12,11 +12,14 @@ import org.pistream.core.DropReason;
 import org.pistream.core.Frame;
 import org.pistream.core.FrameBroadcaster;
 import org.pistream.core.JpegInfo;
+import org.pistream.core.Health;
 import org.pistream.core.PiStream;
+import org.pistream.core.RejectReason;
+import org.pistream.core.Settings;
 import org.pistream.core.SplitterCounters;
 import org.pistream.core.Subscription;
 
-/** The numbers {@code /stats} shows, as a tree of maps for the JSON writer. */
+/** The numbers {@code /stats} shows, as a tree of maps for the JSON writer; docs/STATS.md describes them. */
 final class StatsReport {
     private StatsReport() {
     }
@@ -33,6 +36,9 @@ final class StatsReport {
         server.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
         server.put("heapMaxBytes", runtime.maxMemory());
         server.put("threads", Thread.activeCount());
+        Health health = app.health();
+        server.put("health", health.up() ? "UP" : "DOWN");
+        server.put("config", config(app.settings()));
         root.put("server", server);
 
         Camera camera = app.camera();
@@ -54,12 +60,11 @@ final class StatsReport {
         cam.put("bytesIn", b.bytesIn());
         cam.put("fps", round(b.inputFps(1)));
         cam.put("fps10s", round(b.inputFps(10)));
-        Frame latest = b.latestReal();
-        int[] size = latest == null ? null : JpegInfo.dimensions(latest.part(), latest.jpegOffset(), latest.jpegLength());
+        int[] size = resolution(b);
         cam.put("width", size == null ? null : size[0]);
         cam.put("height", size == null ? null : size[1]);
-        cam.put("lastFrameAgeMs", latest == null ? null
-                : Math.max(0, (Instant.now().toEpochMilli() * 1000 - latest.captureMicros()) / 1000));
+        cam.put("lastFrameAgeMs", health.lastFrameAgeMillis());
+        cam.put("frameSizeMeanBytes", Math.round(b.frameSizes().snapshot().mean()));
         Map<String, Object> dropped = new LinkedHashMap<>();
         SplitterCounters counters = camera.splitterCounters();
         for (DropReason reason : DropReason.values()) {
@@ -75,6 +80,11 @@ final class StatsReport {
         clients.put("max", b.maxSubscribers());
         clients.put("accepted", b.accepted());
         clients.put("rejected", b.rejected());
+        Map<String, Object> rejectedBy = new LinkedHashMap<>();
+        for (RejectReason reason : RejectReason.values()) {
+            rejectedBy.put(reason.key(), b.rejected(reason));
+        }
+        clients.put("rejectedByReason", rejectedBy);
         List<Map<String, Object>> list = new ArrayList<>();
         for (Subscription s : subscriptions) {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -100,8 +110,35 @@ final class StatsReport {
         output.put("placeholderFrames", b.placeholderFrames());
         output.put("keepAliveFrames", b.repeatedFrames());
         output.put("bytesOut", b.bytesOut());
+        output.put("deliveryLatencyMeanMs", round(b.deliveryLatency().snapshot().mean() / 1e6));
         root.put("output", output);
         return root;
+    }
+
+    /** Width and height of the newest camera frame, read from its JPEG header, or null before the first. */
+    static int[] resolution(FrameBroadcaster b) {
+        Frame latest = b.latestReal();
+        return latest == null ? null : JpegInfo.dimensions(latest.part(), latest.jpegOffset(), latest.jpegLength());
+    }
+
+    /** The settings in force, by their flag names; the camera command with credentials masked. */
+    private static Map<String, Object> config(Settings s) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ConfigKeys.ADDRESS, s.address());
+        c.put(ConfigKeys.PORT, s.port());
+        c.put(ConfigKeys.MAX_CLIENTS, s.maxClients());
+        c.put(ConfigKeys.BUFFER_SIZE, s.bufferSize());
+        c.put(ConfigKeys.CAMERA, s.cameraDescription());
+        c.put(ConfigKeys.CAMERA_TIMEOUT, s.cameraTimeoutSeconds());
+        c.put(ConfigKeys.IDLE_STOP, s.idleStopSeconds());
+        c.put(ConfigKeys.WARMUP_FRAMES, s.warmupFrames());
+        c.put(ConfigKeys.MAX_FRAME_SIZE, s.maxFrameBytes());
+        c.put(ConfigKeys.SNAPSHOT_TIMEOUT, s.snapshotTimeoutMillis() / 1000);
+        c.put(ConfigKeys.STATS_INTERVAL, s.statsIntervalSeconds());
+        c.put(ConfigKeys.LOG_LEVEL, s.logLevel());
+        c.put(ConfigKeys.VERBOSE, s.verbose());
+        c.put(ConfigKeys.LOG_FORMAT, s.logFormat());
+        return c;
     }
 
     private static double round(double v) {

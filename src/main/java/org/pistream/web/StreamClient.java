@@ -11,6 +11,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 
 import org.pistream.core.FrameSubscriber;
+import org.pistream.core.Histogram;
 import org.pistream.core.StreamEncoder;
 import org.pistream.core.StreamOptions;
 import org.pistream.core.Subscription;
@@ -34,6 +35,7 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
     private final String path;
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final Histogram deliveryLatency;
     // Confined to the drain loop.
     private final StreamEncoder encoder;
 
@@ -44,11 +46,13 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
     private boolean needsFlush;
     private long frameBytes;
 
-    StreamClient(String remote, String userAgent, String path, StreamOptions options) {
+    /** @param deliveryLatency where each frame's publish-to-written time goes, in nanoseconds */
+    StreamClient(String remote, String userAgent, String path, StreamOptions options, Histogram deliveryLatency) {
         this.remote = remote;
         this.userAgent = userAgent == null ? "" : userAgent;
         this.path = path;
         this.encoder = new StreamEncoder(options);
+        this.deliveryLatency = deliveryLatency;
     }
 
     /** Starts writing: called once the request is async and the subscription exists. */
@@ -104,6 +108,7 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
                 frameBytes += chunk.length();
                 if (chunk.endsFrame()) {
                     s.sent(frameBytes);
+                    deliveryLatency.observe(System.nanoTime() - encoder.lastFrame().publishedNanos());
                     frameBytes = 0;
                 }
             }

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.pistream.core.FrameBroadcaster;
 import org.pistream.core.MultipartFraming;
+import org.pistream.core.Secrets;
 import org.pistream.core.StreamOptions;
 import org.pistream.core.Subscription;
 import org.slf4j.Logger;
@@ -43,7 +44,8 @@ final class StreamServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String remote = request.getRemoteAddr() + ":" + request.getRemotePort();
         StreamOptions options = new StreamOptions(flag(request, ADVANCE_HEADERS), flag(request, DUAL_FINAL_FRAMES));
-        StreamClient client = new StreamClient(remote, request.getHeader("User-Agent"), pathAndQuery(request), options);
+        StreamClient client = new StreamClient(remote, request.getHeader("User-Agent"), pathAndQuery(request), options,
+                broadcaster.deliveryLatency());
         Subscription subscription = broadcaster.subscribe(client);
         if (subscription == null) {
             log.warn("Client {} refused: {} of {} stream clients connected", remote, broadcaster.subscriberCount(),
@@ -76,12 +78,13 @@ final class StreamServlet extends HttpServlet {
     /**
      * The request's path with its query, as {@code /stats} lists it: the live-view page tags its
      * stream with {@code client=TOKEN} and looks for it there, because an {@code <img>} tells a page
-     * nothing when its stream ends. Cut short, so a long query cannot bloat the stats.
+     * nothing when its stream ends. Cut short, so a long query cannot bloat the stats; a parameter
+     * such as {@code token=} (added by a proxy or a dashboard) is masked before stats and logs see it.
      */
     private static String pathAndQuery(HttpServletRequest request) {
         String query = request.getQueryString();
         String path = query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
-        return path.length() <= MAX_PATH_LENGTH ? path : path.substring(0, MAX_PATH_LENGTH);
+        return Secrets.redact(path.length() <= MAX_PATH_LENGTH ? path : path.substring(0, MAX_PATH_LENGTH));
     }
 
     /** A yes/no query parameter as the field writes them: {@code 1}, {@code true}, {@code yes} or {@code on}. */

@@ -27,6 +27,7 @@ class LauncherFlagsIT {
         "--camera|webcam|pistream.camera",
         "--camera-args|-t 0 'unbalanced|pistream.camera-args",
         "--log-level|loud|pistream.log-level",
+        "--log-format|xml|pistream.log-format",
         "--bogus|x|--bogus",
     })
     void badFlagExitsNonZeroWithOneLineNamingIt(String flag, String value, String named) throws Exception {
@@ -55,7 +56,7 @@ class LauncherFlagsIT {
         for (String expected : List.of("--port VALUE", "(default: 8080)", "--address", "(default: 0.0.0.0)",
                 "--max-clients", "(default: 100)", "--buffer-size", "(default: 32)", "--stats-interval", "(default: 30)",
                 "--camera-cmd", "(default: rpicam-vid)", "--camera-args", "--codec mjpeg", "--log-level", "(default: info)",
-                "--verbose", "--camera ", "test-pattern")) {
+                "--verbose", "--log-format", "(default: text)", "PISTREAM_LOG", "/metrics", "/healthz", "--camera ", "test-pattern")) {
             assertTrue(help.contains(expected), "help lacks '" + expected + "':\n" + help);
         }
     }

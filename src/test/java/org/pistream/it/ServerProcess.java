@@ -63,7 +63,22 @@ final class ServerProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command(jvmArgs, args)).redirectErrorStream(true);
         pb.environment().putAll(env);
-        ServerProcess server = new ServerProcess(pb.start());
+        return awaitListening(new ServerProcess(pb.start()));
+    }
+
+    /**
+     * Starts the server with its standard error going to {@code stderr} instead of the output this
+     * object keeps, for tests that read standard output on its own (log formats).
+     */
+    static ServerProcess startSeparateStderr(Map<String, String> env, Path stderr, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectError(stderr.toFile());
+        pb.environment().putAll(env);
+        return awaitListening(new ServerProcess(pb.start()));
+    }
+
+    /** Waits up to 30 s for the "listening on" line; stops the server and fails with its output if none comes. */
+    private static ServerProcess awaitListening(ServerProcess server) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (server.uri == null) {
             if (!server.process.isAlive() || System.nanoTime() > deadline) {
@@ -172,7 +187,8 @@ final class ServerProcess implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 lines.add(line);
                 if (uri == null) {
-                    Matcher m = LISTENING.matcher(line);
+                    // A JSON log line may escape the slashes of the URL.
+                    Matcher m = LISTENING.matcher(line.replace("\\/", "/"));
                     if (m.find()) {
                         uri = URI.create(m.group(1));
                     }
