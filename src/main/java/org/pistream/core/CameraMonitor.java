@@ -25,7 +25,9 @@ final class CameraMonitor implements Runnable {
     private final FrameBroadcaster broadcaster;
     private final long idleStopNanos;
     private final long freshNanos;
-    private final Placeholder placeholder = new Placeholder();
+    // Made on first use, on the timer thread: ImageIO remembers the context class loader of the thread
+    // that first uses it, and the deploying thread's is the webapp's (see Threads).
+    private Placeholder placeholder;
 
     private long lastDemandNanos = System.nanoTime();
     private String placeholderKey;
@@ -94,13 +96,19 @@ final class CameraMonitor implements Runnable {
         int height = size == null ? DEFAULT_HEIGHT : size[1];
         String key = width + "x" + height + " " + problem;
         if (!key.equals(placeholderKey)) {
+            if (placeholder == null) {
+                placeholder = new Placeholder();
+            }
             placeholderJpeg = placeholder.render(width, height, problem);
             placeholderKey = key;
         }
         broadcaster.publishPlaceholder(placeholderJpeg, micros);
     }
 
+    /** Called after the timer thread has ended. */
     void dispose() {
-        placeholder.dispose();
+        if (placeholder != null) {
+            placeholder.dispose();
+        }
     }
 }

@@ -17,7 +17,14 @@ import org.pistream.core.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
@@ -93,7 +100,17 @@ public final class PiStreamContextListener implements ServletContextListener {
     private static PrometheusRegistry metricsRegistry(PiStream app, String version) {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new PiStreamCollector(app, version));
-        JvmMetrics.builder().register(registry);
+        // The JVM collectors one by one, not JvmMetrics: it adds JvmMemoryPoolAllocationMetrics, which
+        // registers a GC notification listener with the JVM that keeps every undeployed webapp's
+        // class loader alive (the drop-in redeploy test counts them).
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
         return registry;
     }
 
