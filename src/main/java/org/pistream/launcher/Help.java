@@ -23,15 +23,17 @@ final class Help {
         sb.append("Usage: java -jar pi-stream.war [flags]\n\n")
           .append("MJPEG streaming server for Raspberry Pi cameras. Endpoints: / (the live-view page in a\n")
           .append("browser, the stream otherwise), /stream, /snapshot, /stats.\n")
-          .append("Every flag --NAME can also be set as the system property -Dpistream.NAME\n")
-          .append("or the environment variable PISTREAM_NAME (upper case, '-' as '_').\n\nFlags:\n");
+          .append("Every flag --NAME can also be set as the system property -Dpistream.NAME, the\n")
+          .append("environment variable PISTREAM_NAME (upper case, '-' as '_') or a line pistream.NAME=VALUE\n")
+          .append("of the --config file. Highest priority first: flags, system properties, environment\n")
+          .append("variables, the --config file, the defaults shown below.\n\nFlags:\n");
         List<ParameterDescription> params = jc.getParameters().stream()
                 .sorted(Comparator.comparingInt(p -> p.getParameterAnnotation().order())).toList();
         for (ParameterDescription p : params) {
             String name = p.getLongestName();
             String flag = name.substring(2);
             boolean takesValue = p.getParameterized().getType() == String.class;
-            String left = "  " + p.getNames() + (takesValue ? " VALUE" : "");
+            String left = "  " + p.getNames() + (!takesValue ? "" : flag.equals("config") ? " FILE" : " VALUE");
             sb.append(String.format("%-28s %s", left, p.getDescription()));
             String value = defaults.getProperty("pistream." + flag);
             if (value != null) {
@@ -41,6 +43,7 @@ final class Help {
         }
         sb.append("\nExamples:\n")
           .append("  java -jar pi-stream.war --camera test-pattern\n")
+          .append("  java -jar pi-stream.war --config /etc/pi-stream/pi-stream.properties --port 8081\n")
           .append("  java -jar pi-stream.war --camera-cmd rpicam-vid --camera-args \"-t 0 -n --codec mjpeg --width 640 --height 480 -o -\"\n");
         return sb.toString();
     }
