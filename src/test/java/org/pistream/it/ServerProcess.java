@@ -63,7 +63,10 @@ final class ServerProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command(jvmArgs, args)).redirectErrorStream(true);
         pb.environment().putAll(env);
-        ServerProcess server = new ServerProcess(pb.start());
+        return awaitListening(new ServerProcess(pb.start()));
+    }
+
+    private static ServerProcess awaitListening(ServerProcess server) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (server.uri == null) {
             if (!server.process.isAlive() || System.nanoTime() > deadline) {
@@ -73,6 +76,16 @@ final class ServerProcess implements AutoCloseable {
             Thread.sleep(20);
         }
         return server;
+    }
+
+    /**
+     * Starts any command that ends in running pi-stream (the installed {@code /usr/bin/pi-stream},
+     * say) and waits for its "listening on" line.
+     */
+    static ServerProcess startCommand(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return awaitListening(new ServerProcess(pb.start()));
     }
 
     /**
