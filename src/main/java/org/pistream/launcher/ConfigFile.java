@@ -40,11 +40,6 @@ final class ConfigFile {
     private ConfigFile() {
     }
 
-    /** The config source's name, which messages about a bad value in the file show. */
-    static String sourceName(Path file) {
-        return "config file " + file;
-    }
-
     static ConfigSource read(Path file) throws UnusableException {
         Properties properties = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -72,6 +67,6 @@ final class ConfigFile {
             }
             values.put(key, properties.getProperty(key));
         }
-        return new PropertiesConfigSource(values, sourceName(file), SettingsLoader.CONFIG_FILE_ORDINAL);
+        return new PropertiesConfigSource(values, "config file " + file, SettingsLoader.CONFIG_FILE_ORDINAL);
     }
 }

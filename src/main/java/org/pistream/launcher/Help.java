@@ -20,7 +20,8 @@ final class Help {
     static String text(JCommander jc) {
         Properties defaults = defaults();
         StringBuilder sb = new StringBuilder();
-        sb.append("Usage: java -jar pi-stream.war [flags]\n\n")
+        sb.append("Usage: java -jar pi-stream.war [flags]\n")
+          .append("       pi-stream [flags]         (installed from the Debian package)\n\n")
           .append("MJPEG streaming server for Raspberry Pi cameras. Endpoints: / (the live-view page in a\n")
           .append("browser, the stream otherwise), /stream, /snapshot, /stats.\n")
           .append("Every flag --NAME can also be set as the system property -Dpistream.NAME, the\n")

@@ -1,6 +1,7 @@
 package org.pistream.launcher;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public final class Launcher {
         try {
             settings = SettingsLoader.load(config);
         } catch (InvalidSettingException e) {
-            fail(2, e.getMessage() + where(config, e.key(), options.config));
+            fail(2, e.getMessage() + where(config, e.key(), files, options.config));
         }
         LogSetup.apply(settings.logLevel(), settings.verbose());
         Logger log = LoggerFactory.getLogger(Launcher.class);
@@ -112,18 +113,18 @@ public final class Launcher {
         }
         try (Stream<Path> paths = Files.walk(Path.of(dir))) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // Best effort: the next start removes folders of processes that are gone.
         }
     }
 
     /** " (in FILE)" when the bad value came from the --config file, so the operator knows where to fix it. */
-    private static String where(Config config, String key, String file) {
-        if (file == null || key == null) {
+    private static String where(Config config, String key, List<ConfigSource> files, String file) {
+        if (files.isEmpty() || key == null) {
             return "";
         }
         String source = config.getConfigValue(key).getSourceName();
-        return ConfigFile.sourceName(Path.of(file)).equals(source) ? " (in " + file + ")" : "";
+        return files.get(0).getName().equals(source) ? " (in " + file + ")" : "";
     }
 
     /** JCommander calls a stray word a "main parameter"; say what the user did instead. */

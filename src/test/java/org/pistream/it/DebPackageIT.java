@@ -297,6 +297,10 @@ class DebPackageIT {
             refuse("a pi-stream package is on this machine already (" + status + "): this test installs and purges"
                     + " its own, so it leaves that one alone");
         }
+        if (!javaFromDebian()) {
+            refuse("no installed Debian package provides java17-runtime-headless, so dpkg -i would fail on the"
+                    + " package's Depends (apt-get install openjdk-17-jre-headless)");
+        }
         if (Commands.run(DPKG, "getent", "passwd", PACKAGE).exitCode() == 0
                 || Commands.run(DPKG, "getent", "group", PACKAGE).exitCode() == 0) {
             refuse("a user or group pi-stream exists already, which the purge would delete");
@@ -306,6 +310,15 @@ class DebPackageIT {
                 refuse(p + " exists already, which the purge would delete");
             }
         }
+    }
+
+    /** Whether the package's Java dependency holds: a Java 17+ from Debian's packages, not just any java. */
+    private static boolean javaFromDebian() throws Exception {
+        String installed = Commands.run(DPKG, "dpkg-query", "--show",
+                "--showformat=${Package}|${Status}|${Provides}\n").ok();
+        return installed.lines().map(line -> line.split("\\|", -1))
+                .filter(f -> f.length == 3 && f[1].equals("install ok installed"))
+                .anyMatch(f -> List.of(f[2].split(",\\s*")).contains("java17-runtime-headless"));
     }
 
     private static void refuse(String why) {
