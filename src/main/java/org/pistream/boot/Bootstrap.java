@@ -2,6 +2,7 @@ package org.pistream.boot;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -116,8 +117,9 @@ public final class Bootstrap {
     private static void deleteTree(Path d) {
         try (Stream<Path> paths = Files.walk(d)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Only housekeeping.
+        } catch (IOException | UncheckedIOException e) {
+            // Only housekeeping. Files.walk throws UncheckedIOException when a folder goes away under
+            // it: another pi-stream starting at the same moment removing the same stale folder.
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.pistream.launcher;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.pistream.core.PiStream;
 import org.pistream.core.Settings;
 import org.pistream.web.PiStreamContextListener;
@@ -39,6 +41,12 @@ public final class EmbeddedServer {
 
     /** The same, with the webapp at {@code contextPath} (e.g. {@code /cam}), as a container may deploy it. */
     public static Server create(Settings settings, Map<String, String> parameters, String contextPath) {
+        return create(settings, parameters, List.of(), contextPath);
+    }
+
+    /** The same, with config sources below the environment, such as the {@code --config} file, for the webapp too. */
+    public static Server create(Settings settings, Map<String, String> parameters, List<ConfigSource> files,
+            String contextPath) {
         // Streams are async: a few threads serve hundreds of viewers. A small cap keeps a burst of
         // write callbacks from growing a thread (and its stack) per viewer on a small board.
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -57,7 +65,7 @@ public final class EmbeddedServer {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(contextPath);
         parameters.forEach(context::setInitParameter);
-        context.addEventListener(new PiStreamContextListener());
+        context.addEventListener(new PiStreamContextListener(files));
         addStaticFiles(context);
         server.setHandler(context);
         server.setStopTimeout(5000);

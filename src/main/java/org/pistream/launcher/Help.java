@@ -20,11 +20,14 @@ final class Help {
     static String text(JCommander jc) {
         Properties defaults = defaults();
         StringBuilder sb = new StringBuilder();
-        sb.append("Usage: java -jar pi-stream.war [flags]\n\n")
+        sb.append("Usage: java -jar pi-stream.war [flags]\n")
+          .append("       pi-stream [flags]         (installed from the Debian package)\n\n")
           .append("MJPEG streaming server for Raspberry Pi cameras. Endpoints: / (the live-view page in a\n")
           .append("browser, the stream otherwise), /stream, /snapshot, /stats, /metrics (Prometheus), /healthz.\n")
-          .append("Every flag --NAME can also be set as the system property -Dpistream.NAME\n")
-          .append("or the environment variable PISTREAM_NAME (upper case, '-' as '_').\n")
+          .append("Every flag --NAME can also be set as the system property -Dpistream.NAME, the\n")
+          .append("environment variable PISTREAM_NAME (upper case, '-' as '_') or a line pistream.NAME=VALUE\n")
+          .append("of the --config file. Highest priority first: flags, system properties, environment\n")
+          .append("variables, the --config file, the defaults shown below.\n")
           .append("Per-logger levels: PISTREAM_LOG=org.pistream=debug,org.eclipse.jetty=info\n\nFlags:\n");
         List<ParameterDescription> params = jc.getParameters().stream()
                 .sorted(Comparator.comparingInt(p -> p.getParameterAnnotation().order())).toList();
@@ -32,7 +35,7 @@ final class Help {
             String name = p.getLongestName();
             String flag = name.substring(2);
             boolean takesValue = p.getParameterized().getType() == String.class;
-            String left = "  " + p.getNames() + (takesValue ? " VALUE" : "");
+            String left = "  " + p.getNames() + (!takesValue ? "" : flag.equals("config") ? " FILE" : " VALUE");
             sb.append(String.format("%-28s %s", left, p.getDescription()));
             String value = defaults.getProperty("pistream." + flag);
             if (value != null) {
@@ -42,6 +45,7 @@ final class Help {
         }
         sb.append("\nExamples:\n")
           .append("  java -jar pi-stream.war --camera test-pattern\n")
+          .append("  java -jar pi-stream.war --config /etc/pi-stream/pi-stream.properties --port 8081\n")
           .append("  java -jar pi-stream.war --camera-cmd rpicam-vid --camera-args \"-t 0 -n --codec mjpeg --width 640 --height 480 -o -\"\n");
         return sb.toString();
     }

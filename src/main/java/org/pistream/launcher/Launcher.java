@@ -1,14 +1,18 @@
 package org.pistream.launcher;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import org.eclipse.jetty.server.Server;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.pistream.core.Settings;
 import org.pistream.web.InvalidSettingException;
 import org.pistream.web.SettingsLoader;
@@ -20,8 +24,9 @@ import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
 
 /**
- * {@code java -jar pi-stream.war [flags]}: parses the flags, sets up logging, starts the embedded
- * server and waits. A bad flag or value prints one line and exits 2; a port in use exits 1.
+ * {@code java -jar pi-stream.war [flags]}: parses the flags, reads the {@code --config} file if one
+ * is given, sets up logging, starts the embedded server and waits. A bad flag, value or config file
+ * prints one line and exits 2; a port in use exits 1.
  */
 public final class Launcher {
     /** Set by the bootstrap: the folder it unpacked the server into, removed at shutdown. */
@@ -47,11 +52,20 @@ public final class Launcher {
             return;
         }
         Map<String, String> flags = options.toConfig();
+        List<ConfigSource> files = List.of();
+        if (options.config != null) {
+            try {
+                files = List.of(ConfigFile.read(Path.of(options.config)));
+            } catch (ConfigFile.UnusableException e) {
+                fail(2, e.getMessage());
+            }
+        }
         Settings settings = null;
+        Config config = SettingsLoader.config(flags, "command-line flags", files, Launcher.class.getClassLoader());
         try {
-            settings = SettingsLoader.load(SettingsLoader.config(flags, "command-line flags", Launcher.class.getClassLoader()));
+            settings = SettingsLoader.load(config);
         } catch (InvalidSettingException e) {
-            fail(2, e.getMessage());
+            fail(2, e.getMessage() + where(config, e.key(), files, options.config));
         }
         Map<String, String> perLogger = Map.of();
         try {
@@ -61,8 +75,11 @@ public final class Launcher {
         }
         LogSetup.apply(settings.logLevel(), settings.verbose(), settings.logFormat(), perLogger);
         Logger log = LoggerFactory.getLogger(Launcher.class);
+        if (options.config != null) {
+            log.info("Settings from {} where no flag, -D or environment variable sets them", options.config);
+        }
 
-        Server server = EmbeddedServer.create(settings, flags);
+        Server server = EmbeddedServer.create(settings, flags, files, "/");
         try {
             server.start();
         } catch (Exception e) {
@@ -102,9 +119,18 @@ public final class Launcher {
         }
         try (Stream<Path> paths = Files.walk(Path.of(dir))) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // Best effort: the next start removes folders of processes that are gone.
         }
+    }
+
+    /** " (in FILE)" when the bad value came from the --config file, so the operator knows where to fix it. */
+    private static String where(Config config, String key, List<ConfigSource> files, String file) {
+        if (files.isEmpty() || key == null) {
+            return "";
+        }
+        String source = config.getConfigValue(key).getSourceName();
+        return files.get(0).getName().equals(source) ? " (in " + file + ")" : "";
     }
 
     /** JCommander calls a stray word a "main parameter"; say what the user did instead. */

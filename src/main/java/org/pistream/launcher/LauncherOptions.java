@@ -62,6 +62,9 @@ final class LauncherOptions {
     @Parameter(names = "--snapshot-timeout", description = "seconds /snapshot waits for a first frame before 503", order = 12)
     String snapshotTimeout;
 
+    @Parameter(names = "--config", description = "properties file of pistream.NAME=VALUE settings, below flags, -D and the environment", order = 19)
+    String config;
+
     @Parameter(names = "--version", description = "print the version and exit", order = 20)
     boolean version;
 

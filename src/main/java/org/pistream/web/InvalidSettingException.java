@@ -4,7 +4,15 @@ package org.pistream.web;
 public final class InvalidSettingException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    private final String key;
+
     public InvalidSettingException(String key, String value, String requirement) {
         super("Invalid " + key + ": " + requirement + ", was: " + (value == null ? "(missing)" : "'" + value + "'"));
+        this.key = key;
+    }
+
+    /** The key whose value is bad, e.g. {@code pistream.max-clients}: lets a caller say which source set it. */
+    public String key() {
+        return key;
     }
 }

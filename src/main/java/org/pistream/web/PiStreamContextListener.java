@@ -3,6 +3,7 @@ package org.pistream.web;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.DispatcherType;
@@ -12,6 +13,7 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.pistream.core.PiStream;
 import org.pistream.core.Settings;
 import org.slf4j.Logger;
@@ -37,14 +39,28 @@ public final class PiStreamContextListener implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(PiStreamContextListener.class);
     public static final String APP_ATTRIBUTE = PiStream.class.getName();
 
+    private final List<ConfigSource> files;
     private PiStream app;
+
+    /** The listener a container creates from {@code web.xml}: context parameters, system, environment, defaults. */
+    public PiStreamContextListener() {
+        this(List.of());
+    }
+
+    /**
+     * The embedded launcher's listener: also reads {@code files} (its {@code --config} file), at
+     * their own ordinals, so the webapp sees exactly the settings the launcher validated.
+     */
+    public PiStreamContextListener(List<ConfigSource> files) {
+        this.files = List.copyOf(files);
+    }
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         Settings settings;
         try {
-            settings = SettingsLoader.load(SettingsLoader.config(contextParameters(context), "servlet context parameters",
+            settings = SettingsLoader.load(SettingsLoader.config(contextParameters(context), "servlet context parameters", files,
                     Thread.currentThread().getContextClassLoader() != null
                             ? Thread.currentThread().getContextClassLoader()
                             : PiStreamContextListener.class.getClassLoader()));

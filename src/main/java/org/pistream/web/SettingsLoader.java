@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import org.codehaus.plexus.util.cli.CommandLineUtils;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.pistream.core.Settings;
 
 import io.smallrye.config.PropertiesConfigSource;
@@ -23,13 +24,18 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  *
  * <p>Sources, highest priority first: the overrides (command-line flags in the launcher, servlet
  * context parameters in a container; ordinal 450), system properties (400), environment variables
- * (300), and the defaults bundled in the WAR ({@code META-INF/pi-stream-defaults.properties}, 50).
+ * (300), the launcher's {@code --config} file if one is given ({@value #CONFIG_FILE_ORDINAL}), and
+ * the defaults bundled in the WAR ({@code META-INF/pi-stream-defaults.properties}, 50). The file
+ * sits below the environment as MicroProfile Config's own properties files do: it is the operator's
+ * standing configuration, which a flag, a {@code -D} or a variable set for one run may override.
  * The config is built privately and never registered globally, so a redeployed webapp leaves
  * nothing behind.
  */
 public final class SettingsLoader {
     public static final String DEFAULTS_RESOURCE = "META-INF/pi-stream-defaults.properties";
     public static final int OVERRIDES_ORDINAL = 450;
+    /** Ordinal of the launcher's {@code --config} file: above the bundled defaults, below the environment. */
+    public static final int CONFIG_FILE_ORDINAL = 200;
 
     private static final Pattern TEST_PATTERN = Pattern.compile("test-pattern(?::(\\d{1,5})x(\\d{1,5}))?(?:@(\\d{1,3}))?");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
@@ -40,6 +46,15 @@ public final class SettingsLoader {
 
     /** Builds the config from the standard sources plus {@code overrides} (keys with the {@code pistream.} prefix). */
     public static Config config(Map<String, String> overrides, String overridesName, ClassLoader classLoader) {
+        return config(overrides, overridesName, List.of(), classLoader);
+    }
+
+    /**
+     * The same, plus {@code files}: sources such as the launcher's {@code --config} file, each with
+     * its own ordinal ({@link #CONFIG_FILE_ORDINAL}).
+     */
+    public static Config config(Map<String, String> overrides, String overridesName, List<ConfigSource> files,
+            ClassLoader classLoader) {
         URL defaults = classLoader.getResource(DEFAULTS_RESOURCE);
         if (defaults == null) {
             throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the class path: the WAR is incomplete");
@@ -51,6 +66,7 @@ public final class SettingsLoader {
                     .addDefaultInterceptors()
                     .withSources(new PropertiesConfigSource(defaults, 50))
                     .withSources(new PropertiesConfigSource(Map.copyOf(overrides), overridesName, OVERRIDES_ORDINAL))
+                    .withSources(files.toArray(new ConfigSource[0]))
                     .build();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + defaults, e);

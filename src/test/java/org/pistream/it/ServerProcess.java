@@ -91,6 +91,16 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Starts any command that ends in running pi-stream (the installed {@code /usr/bin/pi-stream},
+     * say) and waits for its "listening on" line.
+     */
+    static ServerProcess startCommand(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return awaitListening(new ServerProcess(pb.start()));
+    }
+
+    /**
      * Starts the server on a free port and waits until it answers HTTP, for runs whose log level
      * hides the "listening on" line.
      */
