@@ -20,9 +20,11 @@ final class Help {
     static String text(JCommander jc) {
         Properties defaults = defaults();
         StringBuilder sb = new StringBuilder();
-        sb.append("Usage: java -jar pi-stream.war [flags]\n\n")
+        sb.append("Usage: java -jar pi-stream.war [flags]\n")
+          .append("       java -jar pi-stream.war hash-password   (reads a password, prints its hash for --auth-password-hash)\n\n")
           .append("MJPEG streaming server for Raspberry Pi cameras. Endpoints: / (the live-view page in a\n")
           .append("browser, the stream otherwise), /stream, /snapshot, /stats.\n")
+          .append("Connection limits, the header timeout and HTTPS apply to this embedded server only.\n")
           .append("Every flag --NAME can also be set as the system property -Dpistream.NAME\n")
           .append("or the environment variable PISTREAM_NAME (upper case, '-' as '_').\n\nFlags:\n");
         List<ParameterDescription> params = jc.getParameters().stream()

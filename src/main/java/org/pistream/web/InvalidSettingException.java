@@ -7,4 +7,13 @@ public final class InvalidSettingException extends IllegalArgumentException {
     public InvalidSettingException(String key, String value, String requirement) {
         super("Invalid " + key + ": " + requirement + ", was: " + (value == null ? "(missing)" : "'" + value + "'"));
     }
+
+    private InvalidSettingException(String message) {
+        super(message);
+    }
+
+    /** For a key whose value must not be printed (a password hash, a password): names the key only. */
+    public static InvalidSettingException secret(String key, String requirement) {
+        return new InvalidSettingException("Invalid " + key + ": " + requirement + " (value not shown)");
+    }
 }
