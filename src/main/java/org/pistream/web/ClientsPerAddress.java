@@ -3,8 +3,8 @@ package org.pistream.web;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -75,11 +75,6 @@ final class ClientsPerAddress extends HttpFilter {
                 slot.release();
             }
         }
-    }
-
-    /** Streams held per address now, for tests and stats. */
-    int held(String address) {
-        return streams.getOrDefault(address, 0);
     }
 
     private void logRefusal(String address) {

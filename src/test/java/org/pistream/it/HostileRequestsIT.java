@@ -68,7 +68,7 @@ class HostileRequestsIT {
     /** The honest viewer streamed through the test, and nothing the test took is still taken. */
     @AfterEach
     void honestViewerStreamedAndNothingLeaked() throws Exception {
-        viewer.assertStreaming(5, Duration.ofSeconds(5), MAX_GAP);
+        viewer.assertStreaming(3, Duration.ofSeconds(5), MAX_GAP);
         Http.awaitStats(uri, Duration.ofSeconds(10), s -> s.at("/clients/connected").asInt() == 1
                 && s.at("/connections/open").asInt() <= baselineConnections
                 && s.at("/connections/refusedOpen").asInt() == 0
