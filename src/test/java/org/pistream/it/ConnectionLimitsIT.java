@@ -26,34 +26,26 @@ class ConnectionLimitsIT {
     private static final int MAX_CONNECTIONS = 20;
     private static final int PER_ADDRESS = 6;
     private static final int STREAMS_PER_ADDRESS = 3;
+    private static WatchedServer watched;
     private static ServerProcess server;
     private static URI uri;
-    private static HonestViewer viewer;
-    private static int baselineConnections;
     private final List<Socket> sockets = new ArrayList<>();
     private final List<MjpegClient> streams = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--camera", "test-pattern:320x240@20", "--port", "0", "--address", "127.0.0.1",
+        watched = WatchedServer.start("--camera", "test-pattern:320x240@20", "--port", "0", "--address", "127.0.0.1",
                 "--max-clients", "20", "--max-connections", String.valueOf(MAX_CONNECTIONS),
                 "--max-connections-per-address", String.valueOf(PER_ADDRESS),
                 "--max-clients-per-address", String.valueOf(STREAMS_PER_ADDRESS), "--header-timeout", "30");
-        uri = server.uri();
-        viewer = HonestViewer.watch(uri);
-        viewer.assertStreaming(3, Duration.ofSeconds(10), Duration.ofSeconds(10));
-        baselineConnections = Http.awaitStats(uri, Duration.ofSeconds(5), s -> s.at("/clients/connected").asInt() == 1)
-                .at("/connections/open").asInt();
-        viewer.resetLongestGap();
+        server = watched.server();
+        uri = watched.uri();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (viewer != null) {
-            viewer.close();
-        }
-        if (server != null) {
-            server.stop();
+        if (watched != null) {
+            watched.close();
         }
     }
 
@@ -65,11 +57,7 @@ class ConnectionLimitsIT {
         for (MjpegClient c : streams) {
             c.close();
         }
-        viewer.assertStreaming(5, Duration.ofSeconds(5), Duration.ofSeconds(2));
-        Http.awaitStats(uri, Duration.ofSeconds(10), s -> s.at("/clients/connected").asInt() == 1
-                && s.at("/connections/open").asInt() <= baselineConnections
-                && s.at("/connections/refusedOpen").asInt() == 0);
-        viewer.resetLongestGap();
+        watched.assertUndisturbedAndBackToBaseline(5);
     }
 
     private Socket idle(String address) throws Exception {
@@ -84,7 +72,7 @@ class ConnectionLimitsIT {
         for (int i = 0; i < PER_ADDRESS; i++) {
             idle("127.0.0.2");
         }
-        Http.awaitStats(uri, Duration.ofSeconds(5), s -> s.at("/connections/open").asInt() >= baselineConnections + PER_ADDRESS);
+        Http.awaitStats(uri, Duration.ofSeconds(5), s -> s.at("/connections/open").asInt() >= watched.baselineConnections() + PER_ADDRESS);
         int flood = 12;
         for (int i = 0; i < flood; i++) {
             Socket s = idle("127.0.0.2");
@@ -109,7 +97,7 @@ class ConnectionLimitsIT {
         for (int i = 0; i < PER_ADDRESS; i++) {
             idle("127.0.0.3");
         }
-        Http.awaitStats(uri, Duration.ofSeconds(5), s -> s.at("/connections/open").asInt() >= baselineConnections + PER_ADDRESS);
+        Http.awaitStats(uri, Duration.ofSeconds(5), s -> s.at("/connections/open").asInt() >= watched.baselineConnections() + PER_ADDRESS);
         List<Socket> silent = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             silent.add(idle("127.0.0.3"));
@@ -132,7 +120,7 @@ class ConnectionLimitsIT {
         assertEquals(503, refused.status(), refused.toString());
         assertEquals("5", refused.header("retry-after"));
         assertTrue(refused.text().contains("too many connections (" + MAX_CONNECTIONS + ")"), refused.text());
-        viewer.assertStreaming(10, Duration.ofSeconds(5), Duration.ofSeconds(2));
+        watched.viewer().assertStreaming(10, Duration.ofSeconds(5), Duration.ofSeconds(2));
 
         // A slot given back is a slot for the next one.
         sockets.remove(0).close();

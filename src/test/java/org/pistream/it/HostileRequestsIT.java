@@ -34,46 +34,30 @@ import com.fasterxml.jackson.databind.JsonNode;
  * slot, connection or request thread is left taken.
  */
 class HostileRequestsIT {
-    private static final Duration MAX_GAP = Duration.ofSeconds(2);
+    private static WatchedServer watched;
     private static ServerProcess server;
     private static URI uri;
-    private static HonestViewer viewer;
-    private static int baselineConnections;
-    private static int baselineBusyThreads;
 
     @BeforeAll
     static void start() throws Exception {
         // 640x480 at 30 fps fills a stalled client's socket buffers within seconds.
-        server = ServerProcess.start("--camera", "test-pattern:640x480@30", "--port", "0", "--address", "127.0.0.1",
+        watched = WatchedServer.start("--camera", "test-pattern:640x480@30", "--port", "0", "--address", "127.0.0.1",
                 "--header-timeout", "2", "--client-timeout", "2");
-        uri = server.uri();
-        viewer = HonestViewer.watch(uri);
-        viewer.assertStreaming(3, Duration.ofSeconds(10), Duration.ofSeconds(10));
-        JsonNode stats = Http.awaitStats(uri, Duration.ofSeconds(5), s -> s.at("/clients/connected").asInt() == 1);
-        baselineConnections = stats.at("/connections/open").asInt();
-        baselineBusyThreads = stats.at("/connections/busyThreads").asInt();
-        viewer.resetLongestGap();
+        server = watched.server();
+        uri = watched.uri();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (viewer != null) {
-            viewer.close();
-        }
-        if (server != null) {
-            server.stop();
+        if (watched != null) {
+            watched.close();
         }
     }
 
     /** The honest viewer streamed through the test, and nothing the test took is still taken. */
     @AfterEach
     void honestViewerStreamedAndNothingLeaked() throws Exception {
-        viewer.assertStreaming(3, Duration.ofSeconds(5), MAX_GAP);
-        Http.awaitStats(uri, Duration.ofSeconds(10), s -> s.at("/clients/connected").asInt() == 1
-                && s.at("/connections/open").asInt() <= baselineConnections
-                && s.at("/connections/refusedOpen").asInt() == 0
-                && s.at("/connections/busyThreads").asInt() <= baselineBusyThreads);
-        viewer.resetLongestGap();
+        watched.assertUndisturbedAndBackToBaseline(3);
     }
 
     @Test
