@@ -52,7 +52,7 @@ class SecuritySettingsTest {
     @Test
     void defaultsAreGenerousAndEverythingOptionalIsOff() {
         Settings s = load();
-        assertEquals(new Settings.Limits(512, 64, 32, 10, 30), s.limits());
+        assertEquals(new Settings.Limits(512, 64, 64, 10, 30), s.limits());
         assertNull(s.auth());
         assertNull(s.tls());
         assertEquals(List.of(), s.allowedOrigins());
