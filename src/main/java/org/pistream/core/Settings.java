@@ -13,14 +13,60 @@ import java.util.List;
  * @param idleStopSeconds      stop the camera after this long without viewers; 0: never
  * @param warmupFrames         frames discarded after each camera start
  * @param logFormat            {@code text} or {@code json} (one JSON object per line); used by the embedded launcher
+ * @param limits               connection and client limits and timeouts
+ * @param auth                 HTTP Basic authentication, or null when off
+ * @param tls                  HTTPS for the embedded server, or null when off
+ * @param allowedOrigins       origins allowed to read the stream, snapshots and stats from scripts
+ *                             (CORS); {@code *} for any; empty when off
  */
 public record Settings(int port, String address, int maxClients, int bufferSize, int statsIntervalSeconds,
                        List<String> cameraCommand, TestPatternSpec testPattern, String logLevel, boolean verbose,
                        int maxFrameBytes, int snapshotTimeoutMillis, int cameraTimeoutSeconds, int idleStopSeconds,
-                       int warmupFrames, String logFormat) {
+                       int warmupFrames, String logFormat, Limits limits, Auth auth, Tls tls,
+                       List<String> allowedOrigins) {
 
     public Settings {
         cameraCommand = List.copyOf(cameraCommand);
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /**
+     * Limits against misbehaving clients. Connection limits and the header timeout belong to the
+     * connector, so only the embedded server applies them; the rest apply in a container too.
+     *
+     * @param maxConnections           open connections at once (embedded); more are answered 503
+     * @param maxConnectionsPerAddress open connections from one remote address (embedded); 0: no cap
+     * @param maxClientsPerAddress     stream clients from one remote address; 0: no cap
+     * @param headerTimeoutSeconds     a connection must send a complete request head within this
+     *                                 time of opening or of its previous response (embedded)
+     * @param clientTimeoutSeconds     a stream client whose connection accepts no bytes for this
+     *                                 long is disconnected
+     */
+    public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxClientsPerAddress,
+                         int headerTimeoutSeconds, int clientTimeoutSeconds) {
+    }
+
+    /**
+     * HTTP Basic authentication for every path except {@code exemptPaths}.
+     *
+     * @param exemptPaths paths within the webapp served without credentials (health checks)
+     */
+    public record Auth(String user, PasswordHash passwordHash, List<String> exemptPaths) {
+        public Auth {
+            exemptPaths = List.copyOf(exemptPaths);
+        }
+    }
+
+    /** What the plain-HTTP port does while HTTPS is on. */
+    public enum PlainHttp { KEEP, REDIRECT, OFF }
+
+    /**
+     * HTTPS (TLS 1.2 and 1.3, HTTP/2 and HTTP/1.1) for the embedded server.
+     *
+     * @param keystore PKCS12 key store with the server's key and certificate chain
+     * @param port     HTTPS port (0 picks a free one)
+     */
+    public record Tls(String keystore, Secret keystorePassword, int port, PlainHttp plainHttp) {
     }
 
     /** Size and rate of the built-in test pattern. */
@@ -36,13 +82,14 @@ public record Settings(int port, String address, int maxClients, int bufferSize,
         return testPattern != null ? testPattern.toString() : Secrets.redact(String.join(" ", cameraCommand));
     }
 
-    /** Every setting, for logs: the camera command with credentials masked. */
+    /** Every setting, for logs: the camera command's credentials, the password hash and the key store password masked. */
     @Override
     public String toString() {
         return "Settings[port=" + port + ", address=" + address + ", maxClients=" + maxClients + ", bufferSize=" + bufferSize
                 + ", statsIntervalSeconds=" + statsIntervalSeconds + ", camera=" + cameraDescription() + ", logLevel="
                 + logLevel + ", verbose=" + verbose + ", logFormat=" + logFormat + ", maxFrameBytes=" + maxFrameBytes
                 + ", snapshotTimeoutMillis=" + snapshotTimeoutMillis + ", cameraTimeoutSeconds=" + cameraTimeoutSeconds
-                + ", idleStopSeconds=" + idleStopSeconds + ", warmupFrames=" + warmupFrames + "]";
+                + ", idleStopSeconds=" + idleStopSeconds + ", warmupFrames=" + warmupFrames + ", limits=" + limits
+                + ", auth=" + auth + ", tls=" + tls + ", allowedOrigins=" + allowedOrigins + "]"; // Auth and Tls mask their secrets
     }
 }

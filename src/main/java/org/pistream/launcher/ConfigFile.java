@@ -59,11 +59,12 @@ final class ConfigFile {
         }
         Set<String> known = new TreeSet<>();
         ConfigKeys.ALL.forEach(flag -> known.add(ConfigKeys.key(flag)));
+        ConfigKeys.CONFIG_ONLY.forEach(name -> known.add(ConfigKeys.key(name)));
         Map<String, String> values = new HashMap<>();
         for (String key : new TreeSet<>(properties.stringPropertyNames())) {
             if (!known.contains(key)) {
                 throw new UnusableException("unknown key '" + key + "' in config file " + file
-                        + " (keys are pistream. plus a flag's name; see --help)");
+                        + " (keys are pistream. plus a flag's name, see --help, or pistream.auth-exempt, pistream.tls-keystore-password)");
             }
             values.put(key, properties.getProperty(key));
         }

@@ -1,16 +1,23 @@
 package org.pistream.launcher;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -21,17 +28,30 @@ import org.pistream.web.PiStreamContextListener;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the embedded Jetty server: one connector, one servlet context at {@code /} wired by the
- * same {@link PiStreamContextListener} a container uses, and, as a container would, a default
- * servlet that serves the webapp's static files (the live-view page) from the WAR itself. Tests
- * call {@link #create} with port 0 and ask {@link #uri} where it listens.
+ * Builds the embedded Jetty server: a plain-HTTP connector and, with a key store, an HTTPS one
+ * (HTTP/2 and HTTP/1.1); one servlet context at {@code /} wired by the same
+ * {@link PiStreamContextListener} a container uses, and, as a container would, a default servlet
+ * that serves the webapp's static files (the live-view page) from the WAR itself. Tests call
+ * {@link #create} with port 0 and ask {@link #uri} where it listens.
+ *
+ * <p>What belongs to the connector is set here, because in a container the container owns it:
+ * request head and URI size (431, 414), URI checks (400), no server name, connection limits and
+ * the request-head deadline ({@link ConnectionGuard}), and idle timeouts. What belongs to the
+ * webapp (methods, bodies, authentication, CORS, stream limits) is in its filters.
  */
 public final class EmbeddedServer {
+    /** Request line plus headers; larger heads get 431 (a longer request line, 414). Jetty's default, stated. */
+    static final int MAX_REQUEST_HEAD_BYTES = 8192;
+    /** Beyond max-connections, connections are still accepted up to this many more, to be answered 503. */
+    static final int MIN_REFUSAL_ROOM = 16;
+    /** A connection inside a request with no traffic for this long past the client timeout is closed by Jetty. */
+    static final int IDLE_MARGIN_SECONDS = 10;
+
     private EmbeddedServer() {
     }
 
     /**
-     * @param settings   validated settings (address and port are used here)
+     * @param settings   validated settings (address, ports, limits and TLS are used here)
      * @param parameters the settings' sources to hand to the webapp as context parameters, with the
      *                   {@code pistream.} prefix; they outrank system properties and environment
      */
@@ -57,17 +77,55 @@ public final class EmbeddedServer {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(settings.address());
-        connector.setPort(settings.port());
-        server.addConnector(connector);
+        http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
+        Settings.Limits limits = settings.limits();
+        long idleMillis = TimeUnit.SECONDS.toMillis(Math.max(limits.clientTimeoutSeconds(), limits.headerTimeoutSeconds())
+                + IDLE_MARGIN_SECONDS);
+
+        Settings.Tls tls = settings.tls();
+        ServerConnector plain = null;
+        if (tls == null || tls.plainHttp() != Settings.PlainHttp.OFF) {
+            plain = new ServerConnector(server, new HttpConnectionFactory(http));
+            plain.setHost(settings.address());
+            plain.setPort(settings.port());
+            server.addConnector(plain);
+        }
+        ServerConnector secure = null;
+        if (tls != null) {
+            secure = TlsConnector.create(server, http, tls, settings.address());
+            server.addConnector(secure);
+        }
+
+        ConnectionGuard guard = new ConnectionGuard(server, limits.maxConnections(), limits.maxConnectionsPerAddress(),
+                limits.headerTimeoutSeconds());
+        server.addBean(guard);
+        for (Connector c : server.getConnectors()) {
+            ((ServerConnector) c).setIdleTimeout(idleMillis);
+            ((ServerConnector) c).addBean(guard, false); // its accept listener; the server manages its life
+        }
+        // A hard stop beyond the refusal room: past it, Jetty stops accepting until connections close.
+        int hardCap = limits.maxConnections() + Math.max(MIN_REFUSAL_ROOM, limits.maxConnections() / 4);
+        server.addBean(new NetworkConnectionLimit(hardCap, server));
+        server.setErrorHandler(new ServerErrors());
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(contextPath);
         parameters.forEach(context::setInitParameter);
+        Supplier<Map<String, Object>> connectionStats = () -> {
+            Map<String, Object> stats = guard.stats();
+            stats.put("busyThreads", threads.getBusyThreads());
+            return stats;
+        };
+        context.setAttribute(PiStreamContextListener.CONNECTIONS_ATTRIBUTE, connectionStats);
         context.addEventListener(new PiStreamContextListener(files));
         addStaticFiles(context);
-        server.setHandler(context);
+
+        Handler app = context;
+        if (secure != null && plain != null && tls.plainHttp() == Settings.PlainHttp.REDIRECT) {
+            ServerConnector https = secure;
+            app = new HttpsRedirect(https::getLocalPort, context);
+        }
+        server.setHandler(new AdmissionHandler(guard, app));
         server.setStopTimeout(5000);
         return server;
     }
@@ -110,16 +168,26 @@ public final class EmbeddedServer {
         server.stop();
     }
 
-    /** Where a started server listens, e.g. {@code http://127.0.0.1:43123/}. */
+    /** Where a started server listens first, e.g. {@code http://127.0.0.1:43123/} (the plain port when there is one). */
     public static URI uri(Server server) {
-        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
-        String host = connector.getHost();
-        if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
-            host = "127.0.0.1";
+        return uris(server).get(0);
+    }
+
+    /** Every address a started server listens on, plain HTTP first. */
+    public static List<URI> uris(Server server) {
+        List<URI> uris = new ArrayList<>();
+        for (Connector c : server.getConnectors()) {
+            ServerConnector connector = (ServerConnector) c;
+            String host = connector.getHost();
+            if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
+                host = "127.0.0.1";
+            }
+            if (host.contains(":")) {
+                host = "[" + host + "]";
+            }
+            String scheme = connector.getConnectionFactory(SslConnectionFactory.class) != null ? "https" : "http";
+            uris.add(URI.create(scheme + "://" + host + ":" + connector.getLocalPort() + "/"));
         }
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
+        return uris;
     }
 }

@@ -21,9 +21,11 @@ final class Help {
         Properties defaults = defaults();
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: java -jar pi-stream.war [flags]\n")
-          .append("       pi-stream [flags]         (installed from the Debian package)\n\n")
+          .append("       pi-stream [flags]         (installed from the Debian package)\n")
+          .append("       java -jar pi-stream.war hash-password   (reads a password, prints its hash for --auth-password-hash)\n\n")
           .append("MJPEG streaming server for Raspberry Pi cameras. Endpoints: / (the live-view page in a\n")
           .append("browser, the stream otherwise), /stream, /snapshot, /stats, /metrics (Prometheus), /healthz.\n")
+          .append("Connection limits, the header timeout and HTTPS apply to this embedded server only.\n")
           .append("Every flag --NAME can also be set as the system property -Dpistream.NAME, the\n")
           .append("environment variable PISTREAM_NAME (upper case, '-' as '_') or a line pistream.NAME=VALUE\n")
           .append("of the --config file. Highest priority first: flags, system properties, environment\n")

@@ -3,11 +3,13 @@ package org.pistream.launcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.eclipse.jetty.server.Server;
@@ -27,6 +29,7 @@ import com.beust.jcommander.ParameterException;
  * {@code java -jar pi-stream.war [flags]}: parses the flags, reads the {@code --config} file if one
  * is given, sets up logging, starts the embedded server and waits. A bad flag, value or config file
  * prints one line and exits 2; a port in use exits 1.
+ * {@code java -jar pi-stream.war hash-password} prints a password hash instead ({@link HashPasswordCommand}).
  */
 public final class Launcher {
     /** Set by the bootstrap: the folder it unpacked the server into, removed at shutdown. */
@@ -36,6 +39,14 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(HashPasswordCommand.NAME)) {
+            if (args.length > 1) {
+                fail(2, "unexpected argument: " + args[1] + " (" + HashPasswordCommand.NAME + " reads the password from standard input)");
+            }
+            int status = HashPasswordCommand.run(System.console(), System.in, System.out, System.err);
+            System.out.flush();
+            System.exit(status);
+        }
         LauncherOptions options = new LauncherOptions();
         JCommander jc = JCommander.newBuilder().addObject(options).programName("pi-stream").build();
         try {
@@ -85,7 +96,9 @@ public final class Launcher {
         } catch (Exception e) {
             stopQuietly(server);
             if (hasCause(e, BindException.class)) {
-                fail(1, "Port " + settings.port() + " already in use on " + settings.address() + ": is another pi-stream running?");
+                String ports = settings.tls() == null ? "Port " + settings.port()
+                        : "Port " + settings.port() + " or " + settings.tls().port();
+                fail(1, ports + " already in use on " + settings.address() + ": is another pi-stream running?");
             }
             log.error("pi-stream failed to start", e);
             fail(1, "failed to start: " + firstLine(String.valueOf(e.getMessage())));
@@ -95,7 +108,8 @@ public final class Launcher {
             stopQuietly(server);
             deleteExtracted();
         }, "shutdown"));
-        log.info("pi-stream {} listening on {} (camera: {})", Version.get(), EmbeddedServer.uri(server),
+        log.info("pi-stream {} listening on {} (camera: {})", Version.get(),
+                EmbeddedServer.uris(server).stream().map(URI::toString).collect(Collectors.joining(" and ")),
                 settings.cameraDescription());
         try {
             server.join();

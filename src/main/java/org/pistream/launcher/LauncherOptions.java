@@ -62,6 +62,43 @@ final class LauncherOptions {
     @Parameter(names = "--snapshot-timeout", description = "seconds /snapshot waits for a first frame before 503", order = 12)
     String snapshotTimeout;
 
+    @Parameter(names = "--max-connections", description = "most open connections at once; more are answered 503", order = 13)
+    String maxConnections;
+
+    @Parameter(names = "--max-connections-per-address", description = "most open connections from one address (0: no cap)", order = 13)
+    String maxConnectionsPerAddress;
+
+    @Parameter(names = "--max-clients-per-address", description = "most stream clients from one address (0: no cap)", order = 13)
+    String maxClientsPerAddress;
+
+    @Parameter(names = "--header-timeout", description = "seconds a connection has to send a complete request head", order = 14)
+    String headerTimeout;
+
+    @Parameter(names = "--client-timeout", description = "seconds a stream client may accept no bytes before it is dropped", order = 14)
+    String clientTimeout;
+
+    @Parameter(names = "--auth-user", description = "user name for HTTP Basic authentication (with --auth-password-hash)", order = 15)
+    String authUser;
+
+    @Parameter(names = "--auth-password-hash", description = "the password's hash, from 'java -jar pi-stream.war hash-password'", order = 15)
+    String authPasswordHash;
+
+    @Parameter(names = "--tls-keystore", description = "PKCS12 key store: serve HTTPS (HTTP/2 and HTTP/1.1) on --tls-port", order = 16)
+    String tlsKeystore;
+
+    @Parameter(names = "--tls-keystore-password-file", description = "file whose first line is the key store's password"
+            + " (or set PISTREAM_TLS_KEYSTORE_PASSWORD)", order = 16)
+    String tlsKeystorePasswordFile;
+
+    @Parameter(names = "--tls-port", description = "HTTPS port (0 picks a free one)", order = 16)
+    String tlsPort;
+
+    @Parameter(names = "--plain-http", description = "with HTTPS on, the plain HTTP port: 'keep' serving, 'redirect' to HTTPS, or 'off'", order = 16)
+    String plainHttp;
+
+    @Parameter(names = "--allow-origin", description = "origins (comma-separated, or *) whose pages may read /stream, /snapshot, /stats (CORS)", order = 17)
+    String allowOrigin;
+
     @Parameter(names = "--config", description = "properties file of pistream.NAME=VALUE settings, below flags, -D and the environment", order = 19)
     String config;
 
@@ -90,6 +127,18 @@ final class LauncherOptions {
         put(map, ConfigKeys.LOG_FORMAT, logFormat);
         put(map, ConfigKeys.MAX_FRAME_SIZE, maxFrameSize);
         put(map, ConfigKeys.SNAPSHOT_TIMEOUT, snapshotTimeout);
+        put(map, ConfigKeys.MAX_CONNECTIONS, maxConnections);
+        put(map, ConfigKeys.MAX_CONNECTIONS_PER_ADDRESS, maxConnectionsPerAddress);
+        put(map, ConfigKeys.MAX_CLIENTS_PER_ADDRESS, maxClientsPerAddress);
+        put(map, ConfigKeys.HEADER_TIMEOUT, headerTimeout);
+        put(map, ConfigKeys.CLIENT_TIMEOUT, clientTimeout);
+        put(map, ConfigKeys.AUTH_USER, authUser);
+        put(map, ConfigKeys.AUTH_PASSWORD_HASH, authPasswordHash);
+        put(map, ConfigKeys.TLS_KEYSTORE, tlsKeystore);
+        put(map, ConfigKeys.TLS_KEYSTORE_PASSWORD_FILE, tlsKeystorePasswordFile);
+        put(map, ConfigKeys.TLS_PORT, tlsPort);
+        put(map, ConfigKeys.PLAIN_HTTP, plainHttp);
+        put(map, ConfigKeys.ALLOW_ORIGIN, allowOrigin);
         return map;
     }
 

@@ -26,11 +26,32 @@ public final class ConfigKeys {
     public static final String CAMERA_TIMEOUT = "camera-timeout";
     public static final String IDLE_STOP = "idle-stop";
     public static final String WARMUP_FRAMES = "warmup-frames";
+    public static final String MAX_CONNECTIONS = "max-connections";
+    public static final String MAX_CONNECTIONS_PER_ADDRESS = "max-connections-per-address";
+    public static final String MAX_CLIENTS_PER_ADDRESS = "max-clients-per-address";
+    public static final String HEADER_TIMEOUT = "header-timeout";
+    public static final String CLIENT_TIMEOUT = "client-timeout";
+    public static final String AUTH_USER = "auth-user";
+    public static final String AUTH_PASSWORD_HASH = "auth-password-hash";
+    /** Paths served without credentials; a key without a flag. */
+    public static final String AUTH_EXEMPT = "auth-exempt";
+    public static final String TLS_KEYSTORE = "tls-keystore";
+    public static final String TLS_KEYSTORE_PASSWORD_FILE = "tls-keystore-password-file";
+    /** The key store password itself: a key without a flag, so it never shows in a process list. */
+    public static final String TLS_KEYSTORE_PASSWORD = "tls-keystore-password";
+    public static final String TLS_PORT = "tls-port";
+    public static final String PLAIN_HTTP = "plain-http";
+    public static final String ALLOW_ORIGIN = "allow-origin";
 
     /** Every flag name, in the order help lists them. */
     public static final List<String> ALL = List.of(PORT, ADDRESS, MAX_CLIENTS, BUFFER_SIZE, STATS_INTERVAL, CAMERA,
             CAMERA_CMD, CAMERA_ARGS, CAMERA_TIMEOUT, IDLE_STOP, WARMUP_FRAMES, LOG_LEVEL, VERBOSE, LOG_FORMAT, MAX_FRAME_SIZE,
-            SNAPSHOT_TIMEOUT);
+            SNAPSHOT_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, MAX_CLIENTS_PER_ADDRESS, HEADER_TIMEOUT,
+            CLIENT_TIMEOUT, AUTH_USER, AUTH_PASSWORD_HASH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_PORT, PLAIN_HTTP,
+            ALLOW_ORIGIN);
+
+    /** Settings that are configuration keys but not flags (they may hold secrets, or lists). */
+    public static final List<String> CONFIG_ONLY = List.of(AUTH_EXEMPT, TLS_KEYSTORE_PASSWORD);
 
     private ConfigKeys() {
     }

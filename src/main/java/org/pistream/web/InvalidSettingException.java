@@ -15,4 +15,14 @@ public final class InvalidSettingException extends IllegalArgumentException {
     public String key() {
         return key;
     }
+
+    private InvalidSettingException(String key, String message) {
+        super(message);
+        this.key = key;
+    }
+
+    /** For a key whose value must not be printed (a password hash, a password): names the key only. */
+    public static InvalidSettingException secret(String key, String requirement) {
+        return new InvalidSettingException(key, "Invalid " + key + ": " + requirement + " (value not shown)");
+    }
 }

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -38,6 +39,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 public final class PiStreamContextListener implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(PiStreamContextListener.class);
     public static final String APP_ATTRIBUTE = PiStream.class.getName();
+    /**
+     * Set by the embedded launcher: a {@code java.util.function.Supplier<Map<String, Object>>} of
+     * its connection numbers, shown in {@code /stats}. Absent in a container.
+     */
+    public static final String CONNECTIONS_ATTRIBUTE = "org.pistream.connections";
 
     private final List<ConfigSource> files;
     private PiStream app;
@@ -74,13 +80,25 @@ public final class PiStreamContextListener implements ServletContextListener {
         PiStream started = new PiStream(settings);
         started.start();
         try {
+            SecurityCounters counters = new SecurityCounters();
+            StallWatch stallWatch = new StallWatch(started.broadcaster(), settings.limits().clientTimeoutSeconds(), counters);
+            started.timer().scheduleWithFixedDelay(stallWatch, stallWatch.periodMillis(), stallWatch.periodMillis(),
+                    TimeUnit.MILLISECONDS);
+            addProtections(context, settings, counters);
+
             StreamServlet stream = new StreamServlet(started.broadcaster());
             register(context, "stream", stream, "/stream");
             register(context, "root", new RootServlet(stream), ""); // "": the context root exactly
             register(context, "snapshot", new SnapshotServlet(started), "/snapshot");
-            register(context, "stats", new StatsServlet(started, version), "/stats");
+            register(context, "stats", new StatsServlet(started, version, counters), "/stats");
             register(context, "metrics", new MetricsServlet(metricsRegistry(started, version)), "/metrics");
             register(context, "health", new HealthServlet(started), "/healthz");
+            if (settings.limits().maxClientsPerAddress() > 0) {
+                FilterRegistration.Dynamic perAddress = context.addFilter("clients-per-address",
+                        new ClientsPerAddress(settings.limits().maxClientsPerAddress(), counters));
+                perAddress.setAsyncSupported(true);
+                perAddress.addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, "stream", "root");
+            }
             // The page's static files come from the container's default servlet; these are their headers.
             FilterRegistration.Dynamic page = context.addFilter("page-headers", new PageHeaders());
             page.setAsyncSupported(true);
@@ -94,6 +112,34 @@ public final class PiStreamContextListener implements ServletContextListener {
         }
         app = started;
         log.info("pi-stream {} ready at context path '{}'", version, context.getContextPath());
+    }
+
+    /**
+     * The filters every request passes first, in this order: nosniff on every answer; methods and
+     * bodies no endpoint takes (405, 413); OPTIONS and CORS; authentication. They are filters, not
+     * connector settings, so they hold in a container too. Authentication covers every path but
+     * the exempt ones, including endpoints added later.
+     */
+    private static void addProtections(ServletContext context, Settings settings, SecurityCounters counters) {
+        addFilter(context, "security-headers", new SecurityHeaders(), EnumSet.allOf(DispatcherType.class));
+        addFilter(context, "allowed-requests", new AllowedRequests(), EnumSet.of(DispatcherType.REQUEST));
+        addFilter(context, "cors", new CorsFilter(settings.allowedOrigins(), settings.auth() != null),
+                EnumSet.of(DispatcherType.REQUEST));
+        if (settings.auth() != null) {
+            addFilter(context, "basic-auth", new BasicAuthFilter(settings.auth(), counters), EnumSet.of(DispatcherType.REQUEST));
+            log.info("HTTP Basic authentication on for user '{}' (exempt: {})", settings.auth().user(),
+                    settings.auth().exemptPaths());
+        }
+        if (!settings.allowedOrigins().isEmpty()) {
+            log.info("CORS: {} may read {}", settings.allowedOrigins(), CorsFilter.PATHS);
+        }
+    }
+
+    private static void addFilter(ServletContext context, String name, jakarta.servlet.Filter filter,
+                                  EnumSet<DispatcherType> dispatch) {
+        FilterRegistration.Dynamic registration = context.addFilter(name, filter);
+        registration.setAsyncSupported(true);
+        registration.addMappingForUrlPatterns(dispatch, true, "/*");
     }
 
     @Override

@@ -114,8 +114,23 @@ public final class SettingsLoader {
         } else {
             pattern = testPattern(camera);
         }
+        Settings.Limits limits = new Settings.Limits(r.integer(ConfigKeys.MAX_CONNECTIONS, 1, 100_000),
+                r.integer(ConfigKeys.MAX_CONNECTIONS_PER_ADDRESS, 0, 100_000),
+                r.integer(ConfigKeys.MAX_CLIENTS_PER_ADDRESS, 0, 100_000),
+                r.integer(ConfigKeys.HEADER_TIMEOUT, 1, 3600), r.integer(ConfigKeys.CLIENT_TIMEOUT, 1, 86_400));
+        if (limits.maxConnections() < maxClients) {
+            throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.MAX_CONNECTIONS), Integer.toString(limits.maxConnections()),
+                    "must be at least max-clients (" + maxClients + "): every stream client holds a connection");
+        }
+        Settings.Auth auth = SecuritySettings.auth(r.optional(ConfigKeys.AUTH_USER), r.optional(ConfigKeys.AUTH_PASSWORD_HASH),
+                r.optional(ConfigKeys.AUTH_EXEMPT));
+        Settings.Tls tls = SecuritySettings.tls(r.optional(ConfigKeys.TLS_KEYSTORE), r.optional(ConfigKeys.TLS_KEYSTORE_PASSWORD_FILE),
+                r.optional(ConfigKeys.TLS_KEYSTORE_PASSWORD), r.integer(ConfigKeys.TLS_PORT, 0, 65535), port,
+                r.string(ConfigKeys.PLAIN_HTTP));
+        List<String> origins = SecuritySettings.origins(r.optional(ConfigKeys.ALLOW_ORIGIN));
         return new Settings(port, address.trim(), maxClients, bufferSize, statsInterval, command, pattern, logLevel,
-                verbose, maxFrameSize, snapshotTimeout * 1000, cameraTimeout, idleStop, warmupFrames, logFormat);
+                verbose, maxFrameSize, snapshotTimeout * 1000, cameraTimeout, idleStop, warmupFrames, logFormat, limits, auth,
+                tls, origins);
     }
 
     /** Splits like a shell splits words: blanks separate, single and double quotes group. */

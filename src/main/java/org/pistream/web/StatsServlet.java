@@ -1,5 +1,8 @@
 package org.pistream.web;
 
+import java.util.Map;
+import java.util.function.Supplier;
+
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,18 +29,29 @@ final class StatsServlet extends HttpServlet {
 
     private final transient PiStream app;
     private final String version;
+    private final transient SecurityCounters counters;
 
-    StatsServlet(PiStream app, String version) {
+    StatsServlet(PiStream app, String version, SecurityCounters counters) {
         this.app = app;
         this.version = version;
+        this.counters = counters;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws JsonProcessingException {
-        byte[] body = JSON.writeValueAsBytes(StatsReport.of(app, version));
+        Map<String, Object> report = StatsReport.of(app, version);
+        SecurityStats.addTo(report, app.settings(), counters, connections());
+        byte[] body = JSON.writeValueAsBytes(report);
         NoCache.apply(response);
         AsyncContext async = request.startAsync();
         AsyncResponses.send(async, CONTENT_TYPE, body, 0, body.length);
+    }
+
+    /** The embedded server's connection numbers ({@link PiStreamContextListener#CONNECTIONS_ATTRIBUTE}), or null. */
+    @SuppressWarnings("unchecked")
+    private Supplier<Map<String, Object>> connections() {
+        Object value = getServletContext().getAttribute(PiStreamContextListener.CONNECTIONS_ATTRIBUTE);
+        return value instanceof Supplier<?> supplier ? (Supplier<Map<String, Object>>) supplier : null;
     }
 
     @Override

@@ -42,6 +42,8 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
     private volatile AsyncContext async;
     private volatile ServletOutputStream out;
     private volatile Subscription subscription;
+    /** When the connection last refused bytes and has taken none since; 0 while it takes them ({@link StallWatch}). */
+    private volatile long blockedSinceNanos;
     // Confined to the drain loop.
     private boolean needsFlush;
     private long frameBytes;
@@ -76,6 +78,10 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
         return path;
     }
 
+    long blockedSinceNanos() {
+        return blockedSinceNanos;
+    }
+
     StreamOptions options() {
         return encoder.options();
     }
@@ -87,7 +93,9 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
             return; // not attached yet: onWritePossible will drain
         }
         try {
+            boolean progressed = false;
             while (o.isReady()) {
+                progressed = true;
                 if (!encoder.started()) {
                     StreamEncoder.Chunk preamble = encoder.preamble();
                     o.write(preamble.bytes(), preamble.offset(), preamble.length());
@@ -97,6 +105,9 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
                 StreamEncoder.Chunk chunk = encoder.next(s);
                 if (chunk == null) {
                     if (!needsFlush) {
+                        if (blockedSinceNanos != 0) {
+                            blockedSinceNanos = 0; // caught up: not stalled
+                        }
                         return;
                     }
                     needsFlush = false;
@@ -111,6 +122,10 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
                     deliveryLatency.observe(System.nanoTime() - encoder.lastFrame().publishedNanos());
                     frameBytes = 0;
                 }
+            }
+            // The connection is full. It took bytes since it was last full (progressed), or it still holds them.
+            if (progressed || blockedSinceNanos == 0) {
+                blockedSinceNanos = System.nanoTime();
             }
         } catch (IOException | IllegalStateException e) {
             finish("write failed: " + e.getMessage());

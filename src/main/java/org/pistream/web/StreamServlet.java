@@ -60,7 +60,7 @@ final class StreamServlet extends HttpServlet {
         try {
             writeHeaders(response);
             AsyncContext async = request.startAsync();
-            async.setTimeout(0); // endless stream; stalled clients are handled by the connection's idle timeout
+            async.setTimeout(0); // endless stream; a stalled client is dropped by the StallWatch (client-timeout)
             client.attach(subscription, async, response.getOutputStream());
         } catch (IOException | RuntimeException e) {
             subscription.close();

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
 
@@ -108,16 +106,11 @@ class EmbeddedLauncherIT {
 
     @Test
     void ffmpegDecodesThirtyFrames() throws Exception {
-        String ffmpeg = ExternalTools.require("ffmpeg").toString();
-        Process p = new ProcessBuilder(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "mpjpeg",
-                "-i", server.uri("stream").toString(), "-frames:v", "30", "-f", "framecrc", "-")
-                .redirectErrorStream(false).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ffmpeg did not finish");
-        assertEquals(0, p.exitValue(), err);
-        List<String> frames = out.lines().filter(l -> !l.startsWith("#")).toList();
-        assertEquals(30, frames.size(), out + err);
+        FfmpegDecode.Result r = FfmpegDecode.frames(server.uri("stream").toString(), 30, "-f", "mpjpeg");
+        String err = r.errors();
+        assertEquals(0, r.exitCode(), err);
+        List<String> frames = r.frames();
+        assertEquals(30, frames.size(), frames + err);
         assertEquals("", err.strip(), "ffmpeg reported errors");
         assertNotEquals(frames.get(0).substring(frames.get(0).lastIndexOf(',')), frames.get(29).substring(frames.get(29).lastIndexOf(',')),
                 "frames must differ");

@@ -57,7 +57,15 @@ final class MjpegClient implements AutoCloseable {
     }
 
     static MjpegClient open(URI base, String path, Map<String, String> extraHeaders) throws IOException {
+        return open(base, path, extraHeaders, null);
+    }
+
+    /** The same from a chosen loopback address (e.g. {@code 127.0.0.2}), to play another host. */
+    static MjpegClient open(URI base, String path, Map<String, String> extraHeaders, String localAddress) throws IOException {
         Socket socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(java.net.InetAddress.getByName(localAddress), 0));
+        }
         socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
         socket.setSoTimeout(15000);
         StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n");

@@ -20,12 +20,13 @@ import java.util.regex.Pattern;
  * line to learn the port, keeps its output for assertions, and stops it with SIGTERM.
  */
 final class ServerProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+/)");
+    private static final Pattern LISTENING = Pattern.compile("listening on (https?://\\S+/)(?: and (https://\\S+/))?");
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Thread reader;
     private volatile URI uri;
+    private volatile URI httpsUri;
 
     private ServerProcess(Process process) {
         this.process = process;
@@ -157,6 +158,11 @@ final class ServerProcess implements AutoCloseable {
         return uri.resolve(path);
     }
 
+    /** The HTTPS address when the server serves HTTPS, else null. */
+    URI httpsUri() {
+        return httpsUri;
+    }
+
     int port() {
         return uri.getPort();
     }
@@ -200,7 +206,13 @@ final class ServerProcess implements AutoCloseable {
                     // A JSON log line may escape the slashes of the URL.
                     Matcher m = LISTENING.matcher(line.replace("\\/", "/"));
                     if (m.find()) {
-                        uri = URI.create(m.group(1));
+                        URI first = URI.create(m.group(1));
+                        if (first.getScheme().equals("https")) {
+                            httpsUri = first; // plain HTTP off: the HTTPS port is the only one
+                        } else if (m.group(2) != null) {
+                            httpsUri = URI.create(m.group(2));
+                        }
+                        uri = first;
                     }
                 }
             }
