@@ -50,8 +50,9 @@ public final class PiStreamContextListener implements ServletContextListener {
         try {
             StreamServlet stream = new StreamServlet(started.broadcaster());
             register(context, "stream", stream, "/stream");
-            register(context, "root", new RootServlet(stream), ""); // "": the context root exactly
-            register(context, "snapshot", new SnapshotServlet(started), "/snapshot");
+            SnapshotServlet snapshot = new SnapshotServlet(started);
+            register(context, "snapshot", snapshot, "/snapshot");
+            register(context, "root", new RootServlet(stream, snapshot), ""); // "": the context root exactly
             register(context, "stats", new StatsServlet(started, version), "/stats");
             // The page's static files come from the container's default servlet; these are their headers.
             FilterRegistration.Dynamic page = context.addFilter("page-headers", new PageHeaders());
