@@ -48,7 +48,7 @@ public final class PiStreamContextListener implements ServletContextListener {
         PiStream started = new PiStream(settings);
         started.start();
         try {
-            StreamServlet stream = new StreamServlet(started.broadcaster());
+            StreamServlet stream = new StreamServlet(started.broadcaster(), started.timer());
             register(context, "stream", stream, "/stream");
             SnapshotServlet snapshot = new SnapshotServlet(started);
             register(context, "snapshot", snapshot, "/snapshot");

@@ -2,6 +2,7 @@ package org.pistream.web;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.AsyncContext;
@@ -44,11 +45,11 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
     private boolean needsFlush;
     private long frameBytes;
 
-    StreamClient(String remote, String userAgent, String path, StreamOptions options) {
+    StreamClient(String remote, String userAgent, String path, StreamOptions options, ScheduledExecutorService timer) {
         this.remote = remote;
         this.userAgent = userAgent == null ? "" : userAgent;
         this.path = path;
-        this.encoder = new StreamEncoder(options);
+        this.encoder = new StreamEncoder(options, timer);
     }
 
     /** Starts writing: called once the request is async and the subscription exists. */
