@@ -18,6 +18,9 @@ public final class ConfigKeys {
     public static final String CAMERA = "camera";
     public static final String CAMERA_CMD = "camera-cmd";
     public static final String CAMERA_ARGS = "camera-args";
+    public static final String CAMERA_URL = "camera-url";
+    public static final String CAMERA_USER = "camera-user";
+    public static final String CAMERA_PASSWORD = "camera-password";
     public static final String LOG_LEVEL = "log-level";
     public static final String VERBOSE = "verbose";
     public static final String MAX_FRAME_SIZE = "max-frame-size";
@@ -28,7 +31,7 @@ public final class ConfigKeys {
 
     /** Every flag name, in the order help lists them. */
     public static final List<String> ALL = List.of(PORT, ADDRESS, MAX_CLIENTS, BUFFER_SIZE, STATS_INTERVAL, CAMERA,
-            CAMERA_CMD, CAMERA_ARGS, CAMERA_TIMEOUT, IDLE_STOP, WARMUP_FRAMES, LOG_LEVEL, VERBOSE, MAX_FRAME_SIZE,
+            CAMERA_CMD, CAMERA_ARGS, CAMERA_URL, CAMERA_USER, CAMERA_PASSWORD, CAMERA_TIMEOUT, IDLE_STOP, WARMUP_FRAMES, LOG_LEVEL, VERBOSE, MAX_FRAME_SIZE,
             SNAPSHOT_TIMEOUT);
 
     private ConfigKeys() {
