@@ -54,7 +54,7 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
     private final int warmupFrames;
     private final SplitterCounters counters = new SplitterCounters();
     private final JpegFrameSplitter splitter;
-    private final Object signal = new Object();
+    private final WakeSignal signal = new WakeSignal();
 
     private Thread reader;
     private volatile CompletableFuture<HttpResponse<InputStream>> pending;
@@ -108,17 +108,7 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
     protected void doStop() {
         abort("stopped");
         wakeReader();
-        Thread t = reader;
-        if (t != null) {
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                log.warn("camera-http-reader did not end within 5000 ms");
-            }
-        }
+        Threads.join(reader, 5000, log);
         cameraState = CameraState.STOPPED;
     }
 
@@ -183,9 +173,7 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
     }
 
     private void wakeReader() {
-        synchronized (signal) {
-            signal.notifyAll();
-        }
+        signal.wakeAll();
     }
 
     private void onFrame(byte[] jpeg, int offset, int length) {
@@ -199,13 +187,7 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
             cameraState = CameraState.STREAMING;
             log.info("Camera streaming: first frame of {} bytes from {} after connection #{}", length, url, starts);
         }
-        long captureMicros = captureMicros();
-        byte[] fixed = HuffmanTables.insertIfMissing(jpeg, offset, length);
-        if (fixed != null) {
-            broadcaster.publish(fixed, 0, fixed.length, captureMicros);
-        } else {
-            broadcaster.publish(jpeg, offset, length, captureMicros);
-        }
+        broadcaster.publishWithHuffmanTables(jpeg, offset, length, captureMicros());
     }
 
     /** The upstream capture time when it has one on a clock that agrees with ours, else now. */
@@ -236,7 +218,7 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
             while (!isStopping()) {
                 if (sleeping) {
                     cameraState = CameraState.IDLE;
-                    awaitSignal(Long.MAX_VALUE, () -> sleeping);
+                    signal.await(Long.MAX_VALUE, () -> !isStopping() && sleeping);
                     continue;
                 }
                 long startedAt = System.nanoTime();
@@ -255,7 +237,7 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
                 cameraState = CameraState.RESTARTING;
                 log.warn("Source {}: {} after {} ms and {} frames; reconnect #{} in {} ms", url, lastError, ranMillis,
                         framesThisRun, restarts + 1, delay);
-                awaitSignal(delay, () -> !sleeping);
+                signal.await(delay, () -> !isStopping() && !sleeping);
                 if (!isStopping() && !sleeping) {
                     restarts++;
                 }
@@ -266,24 +248,6 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
                     closeable.close();
                 } catch (Exception e) {
                     log.debug("Closing the HTTP client failed", e);
-                }
-            }
-        }
-    }
-
-    private void awaitSignal(long millis, java.util.function.BooleanSupplier keepWaiting) {
-        long deadline = millis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + millis * 1_000_000;
-        synchronized (signal) {
-            while (!isStopping() && keepWaiting.getAsBoolean()) {
-                long left = deadline == Long.MAX_VALUE ? 0 : (deadline - System.nanoTime()) / 1_000_000;
-                if (deadline != Long.MAX_VALUE && left <= 0) {
-                    return;
-                }
-                try {
-                    signal.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
                 }
             }
         }
