@@ -44,7 +44,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
     private final int warmupFrames;
     private final SplitterCounters counters = new SplitterCounters();
     private final JpegFrameSplitter splitter;
-    private final Object signal = new Object();
+    private final WakeSignal signal = new WakeSignal();
     private final Deque<String> lastStderr = new ArrayDeque<>();
 
     private Thread reader;
@@ -97,17 +97,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
         if (p != null) {
             terminate(p);
         }
-        Thread t = reader;
-        if (t != null) {
-            try {
-                t.join(stopGrace.toMillis() + 2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                log.warn("camera-reader did not end within {} ms", stopGrace.toMillis() + 2000);
-            }
-        }
+        Threads.join(reader, stopGrace.toMillis() + 2000, log);
         cameraState = CameraState.STOPPED;
     }
 
@@ -178,9 +168,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
     }
 
     private void wakeReader() {
-        synchronized (signal) {
-            signal.notifyAll();
-        }
+        signal.wakeAll();
     }
 
     private void onFrame(byte[] jpeg, int offset, int length) {
@@ -194,12 +182,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
             cameraState = CameraState.STREAMING;
             log.info("Camera streaming: first frame of {} bytes after start #{}", length, starts);
         }
-        byte[] fixed = HuffmanTables.insertIfMissing(jpeg, offset, length);
-        if (fixed != null) {
-            broadcaster.publish(fixed, 0, fixed.length, nowMicros());
-        } else {
-            broadcaster.publish(jpeg, offset, length, nowMicros());
-        }
+        broadcaster.publishWithHuffmanTables(jpeg, offset, length, nowMicros());
     }
 
     private void superviseLoop() {
@@ -207,7 +190,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
         while (!isStopping()) {
             if (sleeping) {
                 cameraState = CameraState.IDLE;
-                awaitSignal(Long.MAX_VALUE, () -> sleeping);
+                signal.await(Long.MAX_VALUE, () -> !isStopping() && sleeping);
                 continue;
             }
             long startedAt = System.nanoTime();
@@ -226,28 +209,9 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
             cameraState = CameraState.RESTARTING;
             log.warn("Camera {} after {} ms and {} frames; restart #{} in {} ms{}", lastError, ranMillis, framesThisRun,
                     restarts + 1, delay, stderrTail());
-            awaitSignal(delay, () -> !sleeping);
+            signal.await(delay, () -> !isStopping() && !sleeping);
             if (!isStopping() && !sleeping) {
                 restarts++;
-            }
-        }
-    }
-
-    /** Waits up to {@code millis} or until stop, or until woken while {@code keepWaiting} holds no more. */
-    private void awaitSignal(long millis, java.util.function.BooleanSupplier keepWaiting) {
-        long deadline = millis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + millis * 1_000_000;
-        synchronized (signal) {
-            while (!isStopping() && keepWaiting.getAsBoolean()) {
-                long left = deadline == Long.MAX_VALUE ? 0 : (deadline - System.nanoTime()) / 1_000_000;
-                if (deadline != Long.MAX_VALUE && left <= 0) {
-                    return;
-                }
-                try {
-                    signal.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
             }
         }
     }

@@ -163,6 +163,15 @@ public final class FrameBroadcaster extends Lifecycle {
         return frame;
     }
 
+    /**
+     * Publishes a camera frame as {@link #publish} does, with the standard Huffman tables inserted
+     * first when the JPEG has none (UVC webcams, {@code ffmpeg -c copy}), since Safari shows no such frame.
+     */
+    public Frame publishWithHuffmanTables(byte[] jpeg, int offset, int length, long captureMicros) {
+        byte[] fixed = HuffmanTables.insertIfMissing(jpeg, offset, length);
+        return fixed != null ? publish(fixed, 0, fixed.length, captureMicros) : publish(jpeg, offset, length, captureMicros);
+    }
+
     /** Publishes the no-signal picture. Snapshot waiters are not woken by it. */
     public Frame publishPlaceholder(byte[] jpeg, long captureMicros) {
         Frame frame;

@@ -35,15 +35,26 @@ public final class PiStream extends Lifecycle {
         this.settings = settings;
         int fanoutThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         this.broadcaster = new FrameBroadcaster(settings.bufferSize(), settings.maxClients(), fanoutThreads);
-        Settings.TestPatternSpec pattern = settings.testPattern();
-        this.camera = pattern != null
-                ? new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), broadcaster)
-                : new CameraSupervisor(settings.cameraCommand(), settings.maxFrameBytes(), broadcaster,
-                        Backoff.cameraDefault(), STOP_GRACE, Duration.ofSeconds(settings.cameraTimeoutSeconds()),
-                        settings.warmupFrames());
+        this.camera = camera(settings, broadcaster);
         broadcaster.liveCheck(() -> camera.status().state() == CameraState.STREAMING);
         broadcaster.onDemand(camera::wake);
         this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos());
+    }
+
+    /** The built-in test pattern, another MJPEG server, or (the default) a supervised camera program. */
+    private static Camera camera(Settings settings, FrameBroadcaster broadcaster) {
+        Settings.TestPatternSpec pattern = settings.testPattern();
+        Settings.HttpSourceSpec source = settings.httpSource();
+        Duration timeout = Duration.ofSeconds(settings.cameraTimeoutSeconds());
+        if (pattern != null) {
+            return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), broadcaster);
+        }
+        if (source != null) {
+            return new HttpMjpegCamera(source.url(), source.user(), source.password(), settings.maxFrameBytes(), broadcaster,
+                    Backoff.cameraDefault(), timeout, settings.warmupFrames());
+        }
+        return new CameraSupervisor(settings.cameraCommand(), settings.maxFrameBytes(), broadcaster,
+                Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
     }
 
     /** How old a camera frame may be and still count as live (keep-alive, snapshots). */

@@ -1,5 +1,6 @@
 package org.pistream.core;
 
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -8,6 +9,7 @@ import java.util.List;
  *
  * @param cameraCommand    the camera program and its arguments, already split into words
  * @param testPattern      the built-in camera to use instead of the command, or null
+ * @param httpSource       another MJPEG server to relay instead of the command, or null
  * @param statsIntervalSeconds seconds between stats log lines; 0 turns them off
  * @param cameraTimeoutSeconds end a camera that sends no complete frame for this long; 0: never
  * @param idleStopSeconds      stop the camera after this long without viewers; 0: never
@@ -23,7 +25,7 @@ public record Settings(int port, String address, int maxClients, int bufferSize,
                        List<String> cameraCommand, TestPatternSpec testPattern, String logLevel, boolean verbose,
                        int maxFrameBytes, int snapshotTimeoutMillis, int cameraTimeoutSeconds, int idleStopSeconds,
                        int warmupFrames, String logFormat, Limits limits, Auth auth, Tls tls,
-                       List<String> allowedOrigins) {
+                       List<String> allowedOrigins, HttpSourceSpec httpSource) {
 
     public Settings {
         cameraCommand = List.copyOf(cameraCommand);
@@ -77,12 +79,29 @@ public record Settings(int port, String address, int maxClients, int bufferSize,
         }
     }
 
-    /** What the stats and logs call the camera: credentials in the command are masked. */
+    /**
+     * An MJPEG URL to read frames from ({@code camera-url}).
+     *
+     * @param url      the URL without credentials, as logs and stats show it
+     * @param user     basic-auth user, or null for none
+     * @param password basic-auth password, or null; never shown
+     */
+    public record HttpSourceSpec(URI url, String user, String password) {
+        @Override
+        public String toString() {
+            return url + (user == null ? "" : " (as " + user + ")");
+        }
+    }
+
+    /** What the stats and logs call the camera: credentials in the command or URL are masked. */
     public String cameraDescription() {
+        if (httpSource != null) {
+            return httpSource.toString();
+        }
         return testPattern != null ? testPattern.toString() : Secrets.redact(String.join(" ", cameraCommand));
     }
 
-    /** Every setting, for logs: the camera command's credentials, the password hash and the key store password masked. */
+    /** Every setting, for logs: the camera's credentials, the password hash and the key store password masked. */
     @Override
     public String toString() {
         return "Settings[port=" + port + ", address=" + address + ", maxClients=" + maxClients + ", bufferSize=" + bufferSize

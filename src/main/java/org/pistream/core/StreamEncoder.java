@@ -1,5 +1,7 @@
 package org.pistream.core;
 
+import java.util.concurrent.ScheduledExecutorService;
+
 /**
  * What one client's stream sends next, as slices of buffers shared by every client: no frame is
  * copied per client, whatever its {@link StreamOptions}.
@@ -9,6 +11,12 @@ package org.pistream.core;
  * JPEG and the boundary line) and then one constant block with the next part's headers; it needs no
  * second copy of the frame, so nothing is built per frame either, and a client asking for it costs
  * what a standard client costs. Dual final frames re-sends the same shared slices.
+ *
+ * <p>With a frame-rate cap ({@link StreamOptions#maxFps}) a frame goes only when the client's
+ * {@link FramePacer} says it is due, and it is then the newest frame: the ones in between are passed
+ * over, never queued. A frame that is waiting when nothing else would wake the client (the camera
+ * paused right after it) is not left behind: the client asks the pi-stream timer to signal it once
+ * the frame is due; no thread or timer task exists per client beyond that one pending wake-up.
  *
  * <p>Threading: confined to the client's drain loop (one thread at a time, see {@link Subscription}).
  */
@@ -25,14 +33,27 @@ public final class StreamEncoder {
     private static final byte[] CLOSING_OPEN_PART = MultipartFraming.closingOpenPart();
 
     private final StreamOptions options;
+    private final FramePacer pacer;
+    private final ScheduledExecutorService timer;
     private boolean started;
     /** Advance layout: the JPEG and boundary are sent, the next part's headers are not yet. */
     private boolean headersPending;
     private Frame last;
     private boolean lastRepeated;
 
+    /** An encoder for a client at the camera's full rate. */
     public StreamEncoder(StreamOptions options) {
+        this(options, null);
+    }
+
+    /** @param timer wakes a capped client when its next frame is due; needed when {@code options} cap the rate */
+    public StreamEncoder(StreamOptions options, ScheduledExecutorService timer) {
+        if (options.maxFps() > 0 && timer == null) {
+            throw new IllegalArgumentException("a frame-rate cap needs a timer to wake the client");
+        }
         this.options = options;
+        this.pacer = options.maxFps() > 0 ? new FramePacer(options.maxFps()) : null;
+        this.timer = timer;
     }
 
     public StreamOptions options() {
@@ -71,7 +92,7 @@ public final class StreamEncoder {
             headersPending = false;
             return NEXT_PART_HEADERS;
         }
-        Frame frame = subscription.poll();
+        Frame frame = pacer == null ? subscription.poll() : pacedPoll(subscription);
         if (frame != null) {
             last = frame;
             lastRepeated = false;
@@ -88,6 +109,24 @@ public final class StreamEncoder {
             return frame.fromJpeg();
         }
         return frame.wholePart();
+    }
+
+    /** The newest frame if one is new and due, else null; schedules a wake-up for a new frame that is not due yet. */
+    private Frame pacedPoll(Subscription subscription) {
+        if (subscription.lag() == 0) {
+            return null;
+        }
+        long now = System.nanoTime();
+        long wait = pacer.waitNanos(now);
+        if (wait > 0) {
+            subscription.wakeAfter(wait, timer);
+            return null;
+        }
+        Frame frame = subscription.pollNewest();
+        if (frame != null) {
+            pacer.sent(now);
+        }
+        return frame;
     }
 
     /**

@@ -2,6 +2,9 @@ package org.pistream.core;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -22,6 +25,8 @@ public final class Subscription {
     private final FrameSubscriber subscriber;
     private final Executor executor;
     private final AtomicInteger wip = new AtomicInteger();
+    /** A wake-up is scheduled on the timer: a capped client has at most one (see {@link #wakeAfter}). */
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     private final long id;
     private final long connectedAtMillis = System.currentTimeMillis();
 
@@ -30,6 +35,7 @@ public final class Subscription {
     private volatile boolean broadcasterClosed;
     private volatile long framesSent;
     private volatile long framesSkipped;
+    private volatile long framesPassedOver;
     private volatile long bytesSent;
 
     Subscription(FrameBroadcaster broadcaster, FrameSubscriber subscriber, Executor executor, long id,
@@ -59,6 +65,11 @@ public final class Subscription {
 
     public long framesSkipped() {
         return framesSkipped;
+    }
+
+    /** Frames this client's frame-rate cap passed over for newer ones (not counted as skipped). */
+    public long framesPassedOver() {
+        return framesPassedOver;
     }
 
     public long bytesSent() {
@@ -97,6 +108,40 @@ public final class Subscription {
             }
             // The slot was overwritten while we looked: the publisher lapped us; re-read the newest.
             nextSequence = Math.max(nextSequence, broadcaster.latestSequence() - broadcaster.capacity() + 1);
+        }
+    }
+
+    /**
+     * The newest frame if the client has not had it, passing over older unsent ones: for a client
+     * with a frame-rate cap, which wants the newest picture, not the next one. Passed-over frames
+     * are the client's choice, so they are counted apart from the skips of a client that is slow.
+     */
+    public Frame pollNewest() {
+        long latest = broadcaster.latestSequence();
+        if (latest > nextSequence) {
+            framesPassedOver += latest - nextSequence;
+            nextSequence = latest;
+        }
+        return poll();
+    }
+
+    /**
+     * Runs the drain again after {@code nanos} on {@code timer}, for a client whose next frame is
+     * not due yet. At most one wake-up is pending per client; a later request while one is pending
+     * is dropped (the pending one comes no later than the frame is due). The timer task only hands
+     * the drain to a fan-out thread, so it does not hold up the timer.
+     */
+    public void wakeAfter(long nanos, ScheduledExecutorService timer) {
+        if (closed || !wakePending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            timer.schedule(() -> {
+                wakePending.set(false);
+                signal();
+            }, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            wakePending.set(false);
         }
     }
 

@@ -53,17 +53,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
         synchronized (signal) {
             signal.notifyAll();
         }
-        Thread t = thread;
-        if (t != null) {
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                log.warn("camera-test-pattern did not end within 5000 ms");
-            }
-        }
+        Threads.join(thread, 5000, log);
         cameraState = CameraState.STOPPED;
     }
 

@@ -22,6 +22,21 @@ final class Threads {
     private Threads() {
     }
 
+    /** Joins {@code thread} (null: nothing to do) for up to {@code millis}, and says so when it is still running. */
+    static void join(Thread thread, long millis, org.slf4j.Logger log) {
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("{} did not end within {} ms", thread.getName(), millis);
+        }
+    }
+
     /** A new, unstarted daemon thread; the caller starts it and joins it when it stops. */
     static Thread daemon(String name, Runnable task) {
         Thread thread = new Thread(task, name);

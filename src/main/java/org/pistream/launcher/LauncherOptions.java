@@ -38,6 +38,15 @@ final class LauncherOptions {
     @Parameter(names = "--camera-args", description = "arguments of the camera program, split like a shell does", order = 7)
     String cameraArgs;
 
+    @Parameter(names = "--camera-url", description = "MJPEG stream to relay instead of the camera program, e.g. http://pi:8080/stream (user:password@ allowed)", order = 7)
+    String cameraUrl;
+
+    @Parameter(names = "--camera-user", description = "basic-auth user for --camera-url", order = 7)
+    String cameraUser;
+
+    @Parameter(names = "--camera-password", description = "basic-auth password for --camera-url (prefer PISTREAM_CAMERA_PASSWORD: flags show in ps)", order = 7)
+    String cameraPassword;
+
     @Parameter(names = "--camera-timeout", description = "seconds without a frame before the camera is restarted (0: never)", order = 8)
     String cameraTimeout;
 
@@ -119,6 +128,9 @@ final class LauncherOptions {
         put(map, ConfigKeys.CAMERA, camera);
         put(map, ConfigKeys.CAMERA_CMD, cameraCmd);
         put(map, ConfigKeys.CAMERA_ARGS, cameraArgs);
+        put(map, ConfigKeys.CAMERA_URL, cameraUrl);
+        put(map, ConfigKeys.CAMERA_USER, cameraUser);
+        put(map, ConfigKeys.CAMERA_PASSWORD, cameraPassword);
         put(map, ConfigKeys.CAMERA_TIMEOUT, cameraTimeout);
         put(map, ConfigKeys.IDLE_STOP, idleStop);
         put(map, ConfigKeys.WARMUP_FRAMES, warmupFrames);

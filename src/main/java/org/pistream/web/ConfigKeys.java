@@ -18,6 +18,9 @@ public final class ConfigKeys {
     public static final String CAMERA = "camera";
     public static final String CAMERA_CMD = "camera-cmd";
     public static final String CAMERA_ARGS = "camera-args";
+    public static final String CAMERA_URL = "camera-url";
+    public static final String CAMERA_USER = "camera-user";
+    public static final String CAMERA_PASSWORD = "camera-password";
     public static final String LOG_LEVEL = "log-level";
     public static final String VERBOSE = "verbose";
     public static final String LOG_FORMAT = "log-format";
@@ -45,10 +48,10 @@ public final class ConfigKeys {
 
     /** Every flag name, in the order help lists them. */
     public static final List<String> ALL = List.of(PORT, ADDRESS, MAX_CLIENTS, BUFFER_SIZE, STATS_INTERVAL, CAMERA,
-            CAMERA_CMD, CAMERA_ARGS, CAMERA_TIMEOUT, IDLE_STOP, WARMUP_FRAMES, LOG_LEVEL, VERBOSE, LOG_FORMAT, MAX_FRAME_SIZE,
-            SNAPSHOT_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, MAX_CLIENTS_PER_ADDRESS, HEADER_TIMEOUT,
-            CLIENT_TIMEOUT, AUTH_USER, AUTH_PASSWORD_HASH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_PORT, PLAIN_HTTP,
-            ALLOW_ORIGIN);
+            CAMERA_CMD, CAMERA_ARGS, CAMERA_URL, CAMERA_USER, CAMERA_PASSWORD, CAMERA_TIMEOUT, IDLE_STOP, WARMUP_FRAMES,
+            LOG_LEVEL, VERBOSE, LOG_FORMAT, MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS,
+            MAX_CLIENTS_PER_ADDRESS, HEADER_TIMEOUT, CLIENT_TIMEOUT, AUTH_USER, AUTH_PASSWORD_HASH, TLS_KEYSTORE,
+            TLS_KEYSTORE_PASSWORD_FILE, TLS_PORT, PLAIN_HTTP, ALLOW_ORIGIN);
 
     /** Settings that are configuration keys but not flags (they may hold secrets, or lists). */
     public static final List<String> CONFIG_ONLY = List.of(AUTH_EXEMPT, TLS_KEYSTORE_PASSWORD);

@@ -86,10 +86,11 @@ public final class PiStreamContextListener implements ServletContextListener {
                     TimeUnit.MILLISECONDS);
             addProtections(context, settings, counters);
 
-            StreamServlet stream = new StreamServlet(started.broadcaster());
+            StreamServlet stream = new StreamServlet(started.broadcaster(), started.timer());
             register(context, "stream", stream, "/stream");
-            register(context, "root", new RootServlet(stream), ""); // "": the context root exactly
-            register(context, "snapshot", new SnapshotServlet(started), "/snapshot");
+            SnapshotServlet snapshot = new SnapshotServlet(started);
+            register(context, "snapshot", snapshot, "/snapshot");
+            register(context, "root", new RootServlet(stream, snapshot), ""); // "": the context root exactly
             register(context, "stats", new StatsServlet(started, version, counters), "/stats");
             register(context, "metrics", new MetricsServlet(metricsRegistry(started, version)), "/metrics");
             register(context, "health", new HealthServlet(started), "/healthz");

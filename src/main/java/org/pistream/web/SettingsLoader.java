@@ -2,6 +2,8 @@ package org.pistream.web;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +107,13 @@ public final class SettingsLoader {
         List<String> command = new ArrayList<>();
         String cameraCmd = r.string(ConfigKeys.CAMERA_CMD).trim();
         String cameraArgs = r.optional(ConfigKeys.CAMERA_ARGS);
-        if (camera.equals("command")) {
+        Settings.HttpSourceSpec httpSource = httpSource(r);
+        if (httpSource != null) {
+            if (!camera.equals("command")) {
+                throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.CAMERA_URL), httpSource.url().toString(),
+                        "replaces the camera program; it cannot be combined with " + ConfigKeys.key(ConfigKeys.CAMERA) + "=" + camera);
+            }
+        } else if (camera.equals("command")) {
             if (cameraCmd.isEmpty()) {
                 throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.CAMERA_CMD), cameraCmd, "must name a program");
             }
@@ -130,7 +138,57 @@ public final class SettingsLoader {
         List<String> origins = SecuritySettings.origins(r.optional(ConfigKeys.ALLOW_ORIGIN));
         return new Settings(port, address.trim(), maxClients, bufferSize, statsInterval, command, pattern, logLevel,
                 verbose, maxFrameSize, snapshotTimeout * 1000, cameraTimeout, idleStop, warmupFrames, logFormat, limits, auth,
-                tls, origins);
+                tls, origins, httpSource);
+    }
+
+    /**
+     * {@code camera-url} with its credentials taken out of the URL (user:password@host), so that
+     * logs and stats never show them; {@code camera-user} and {@code camera-password} win over them.
+     */
+    private static Settings.HttpSourceSpec httpSource(Reader r) {
+        String key = ConfigKeys.key(ConfigKeys.CAMERA_URL);
+        String value = r.optional(ConfigKeys.CAMERA_URL);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(value.trim());
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException(key, shownUrl(value), "must be an http:// or https:// URL (" + e.getReason() + ")");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new InvalidSettingException(key, shownUrl(value), "must be an http:// or https:// URL with a host");
+        }
+        String user = null;
+        String password = null;
+        String userInfo = uri.getUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+            password = colon < 0 ? "" : userInfo.substring(colon + 1);
+        }
+        String configuredUser = r.optional(ConfigKeys.CAMERA_USER);
+        String configuredPassword = r.optional(ConfigKeys.CAMERA_PASSWORD);
+        if (configuredUser != null && !configuredUser.isEmpty()) {
+            user = configuredUser;
+        }
+        if (configuredPassword != null && !configuredPassword.isEmpty()) {
+            password = configuredPassword;
+        }
+        try {
+            URI bare = new URI(scheme, null, uri.getHost(), uri.getPort(), uri.getPath().isEmpty() ? "/" : uri.getPath(),
+                    uri.getQuery(), null);
+            return new Settings.HttpSourceSpec(bare, user, password);
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException(key, shownUrl(value), "must be an http:// or https:// URL (" + e.getReason() + ")");
+        }
+    }
+
+    /** A URL for an error message, with any password replaced. */
+    private static String shownUrl(String value) {
+        return value.replaceFirst("//([^/@:]*):[^/@]*@", "//$1:***@");
     }
 
     /** Splits like a shell splits words: blanks separate, single and double quotes group. */

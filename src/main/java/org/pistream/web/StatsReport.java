@@ -93,10 +93,14 @@ final class StatsReport {
                 c.put("remote", client.remote());
                 c.put("userAgent", client.userAgent());
                 c.put("path", client.path());
+                if (client.options().maxFps() > 0) {
+                    c.put("maxFps", client.options().maxFps());
+                }
             }
             c.put("connectedAt", Instant.ofEpochMilli(s.connectedAtMillis()).toString());
             c.put("framesSent", s.framesSent());
             c.put("framesSkipped", s.framesSkipped());
+            c.put("framesPassedOver", s.framesPassedOver());
             c.put("bytesSent", s.bytesSent());
             c.put("lagFrames", s.lag());
             list.add(c);

@@ -2,6 +2,7 @@ package org.pistream.web;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.AsyncContext;
@@ -49,11 +50,12 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
     private long frameBytes;
 
     /** @param deliveryLatency where each frame's publish-to-written time goes, in nanoseconds */
-    StreamClient(String remote, String userAgent, String path, StreamOptions options, Histogram deliveryLatency) {
+    StreamClient(String remote, String userAgent, String path, StreamOptions options, ScheduledExecutorService timer,
+                 Histogram deliveryLatency) {
         this.remote = remote;
         this.userAgent = userAgent == null ? "" : userAgent;
         this.path = path;
-        this.encoder = new StreamEncoder(options);
+        this.encoder = new StreamEncoder(options, timer);
         this.deliveryLatency = deliveryLatency;
     }
 

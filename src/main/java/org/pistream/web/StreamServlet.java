@@ -3,6 +3,8 @@ package org.pistream.web;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
@@ -10,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.pistream.core.FrameBroadcaster;
+import org.pistream.core.FramePacer;
 import org.pistream.core.MultipartFraming;
 import org.pistream.core.Secrets;
 import org.pistream.core.StreamOptions;
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per request, {@code ?advance_headers=1} and {@code ?dual_final_frames=1} choose the browser
  * workarounds of {@link StreamOptions}; without them every part carries {@code Content-Length}.
+ * {@code ?fps=N} caps the client at N frames a second, always the newest; a value that is not a
+ * number from {@value FramePacer#MIN_FPS} to {@value FramePacer#MAX_FPS} gets 400 saying so.
  */
 final class StreamServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -31,20 +36,37 @@ final class StreamServlet extends HttpServlet {
     static final int RETRY_AFTER_SECONDS = 5;
     static final String ADVANCE_HEADERS = "advance_headers";
     static final String DUAL_FINAL_FRAMES = "dual_final_frames";
+    static final String FPS = "fps";
+    /** Plain decimals only: Double.parseDouble alone would also take "NaN", "1e2" and hex. */
+    private static final Pattern DECIMAL = Pattern.compile("\\d{1,4}(\\.\\d{1,6})?|\\.\\d{1,6}");
     private static final int MAX_PATH_LENGTH = 200;
     private static final Set<String> YES = Set.of("1", "true", "yes", "on");
 
     private final transient FrameBroadcaster broadcaster;
+    private final transient ScheduledExecutorService timer;
 
-    StreamServlet(FrameBroadcaster broadcaster) {
+    /** @param timer the pi-stream timer, which wakes clients with a frame-rate cap when their next frame is due */
+    StreamServlet(FrameBroadcaster broadcaster, ScheduledExecutorService timer) {
         this.broadcaster = broadcaster;
+        this.timer = timer;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String remote = request.getRemoteAddr() + ":" + request.getRemotePort();
-        StreamOptions options = new StreamOptions(flag(request, ADVANCE_HEADERS), flag(request, DUAL_FINAL_FRAMES));
-        StreamClient client = new StreamClient(remote, request.getHeader("User-Agent"), pathAndQuery(request), options,
+        String fpsValue = request.getParameter(FPS);
+        double maxFps = fpsValue == null ? 0 : maxFps(fpsValue.trim());
+        if (maxFps < 0) {
+            log.info("Client {} refused: bad {}={}", remote, FPS, ShownValue.of(fpsValue));
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            NoCache.apply(response);
+            response.setContentType("text/plain;charset=utf-8");
+            response.getWriter().println("Invalid fps '" + ShownValue.of(fpsValue) + "': must be a number of frames per second from "
+                    + FramePacer.MIN_FPS + " to " + FramePacer.MAX_FPS + ", such as 2 or 0.5.");
+            return;
+        }
+        StreamOptions options = new StreamOptions(flag(request, ADVANCE_HEADERS), flag(request, DUAL_FINAL_FRAMES), maxFps);
+        StreamClient client = new StreamClient(remote, request.getHeader("User-Agent"), pathAndQuery(request), options, timer,
                 broadcaster.deliveryLatency());
         Subscription subscription = broadcaster.subscribe(client);
         if (subscription == null) {
@@ -85,6 +107,15 @@ final class StreamServlet extends HttpServlet {
         String query = request.getQueryString();
         String path = query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
         return Secrets.redact(path.length() <= MAX_PATH_LENGTH ? path : path.substring(0, MAX_PATH_LENGTH));
+    }
+
+    /** The {@code fps} value as a frame-rate cap, or -1 when it is not a number in the allowed range. */
+    private static double maxFps(String value) {
+        if (!DECIMAL.matcher(value).matches()) {
+            return -1;
+        }
+        double fps = Double.parseDouble(value);
+        return fps >= FramePacer.MIN_FPS && fps <= FramePacer.MAX_FPS ? fps : -1;
     }
 
     /** A yes/no query parameter as the field writes them: {@code 1}, {@code true}, {@code yes} or {@code on}. */

@@ -182,4 +182,65 @@ class StreamEncoderTest {
         assertEquals("dual_final_frames", new StreamOptions(false, true).describe());
         assertEquals("advance_headers,dual_final_frames", new StreamOptions(true, true).describe());
     }
+
+    @Test
+    void cappedClientGetsTheNewestFramePassingOverOlderOnes() throws Exception {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+        try {
+            StreamEncoder encoder = new StreamEncoder(new StreamOptions(false, false, 10), timer);
+            Frame f0 = publish(0);
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            List<StreamEncoder.Chunk> first = startAndDrain(encoder, wire);
+            assertEquals(1, first.size());
+            assertSame(f0.part(), first.get(0).bytes());
+            publish(1);
+            publish(2);
+            Frame f3 = publish(3);
+            assertTrue(drain(encoder, wire).isEmpty(), "not due yet: nothing, not a queue");
+            Thread.sleep(120);
+            List<StreamEncoder.Chunk> second = drain(encoder, wire);
+            assertEquals(1, second.size());
+            assertSame(f3.part(), second.get(0).bytes(), "the newest frame");
+            assertEquals(2, subscription.framesPassedOver());
+            assertEquals(0, subscription.framesSkipped(), "passing over is not the skipping of a slow client");
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void cappedClientIsWokenWhenAWaitingFrameBecomesDueEvenIfNoNewFrameComes() throws Exception {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+        java.util.concurrent.BlockingQueue<Long> sentAt = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.BlockingQueue<byte[]> sent = new java.util.concurrent.LinkedBlockingQueue<>();
+        StreamEncoder encoder = new StreamEncoder(new StreamOptions(false, false, 5), timer);
+        encoder.preamble();
+        Subscription capped = broadcaster.subscribe(new FrameSubscriber() {
+            @Override
+            public void deliver(Subscription s) {
+                StreamEncoder.Chunk c;
+                while ((c = encoder.next(s)) != null) {
+                    sentAt.add(System.nanoTime());
+                    sent.add(c.bytes());
+                }
+            }
+
+            @Override
+            public void broadcasterClosed(Subscription s) {
+            }
+        });
+        try {
+            Frame f10 = publish(10);
+            assertSame(f10.part(), sent.poll(2, java.util.concurrent.TimeUnit.SECONDS));
+            long first = sentAt.take();
+            Frame f11 = publish(11); // 200 ms early; then the camera pauses
+            assertSame(f11.part(), sent.poll(2, java.util.concurrent.TimeUnit.SECONDS),
+                    "delivered by the wake-up, with no frame published after it");
+            long gapMillis = (sentAt.take() - first) / 1_000_000;
+            assertTrue(gapMillis >= 195 && gapMillis < 400, "sent when due, " + gapMillis + " ms after the first");
+        } finally {
+            capped.close();
+            timer.shutdownNow();
+        }
+    }
 }

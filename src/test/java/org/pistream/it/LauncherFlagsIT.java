@@ -28,6 +28,8 @@ class LauncherFlagsIT {
         "--camera-args|-t 0 'unbalanced|pistream.camera-args",
         "--log-level|loud|pistream.log-level",
         "--log-format|xml|pistream.log-format",
+        "--camera-url|ftp://pi/stream|pistream.camera-url",
+        "--camera-url|http://pi:80:80/x y|pistream.camera-url",
         "--bogus|x|--bogus",
     })
     void badFlagExitsNonZeroWithOneLineNamingIt(String flag, String value, String named) throws Exception {
