@@ -25,7 +25,7 @@ export BENCH_BIN=$TOOLS
 
 "$TOOLS/bench-run.sh" --name pi-stream --out "$OUT" --clients "$CLIENTS" --duration "$DURATION" --idle-wait 20 --settle 4 \
     ${LOAD_ARGS:+--load-args "$LOAD_ARGS"} \
-    --server "java $JVM_OPTS -jar $WAR --port $PORT --address 127.0.0.1 --stats-interval 0 --max-clients 5000 --camera-cmd $TOOLS/feeder --camera-args '--frames $FRAMES --out - --fps 30 --quiet'" \
+    --server "java $JVM_OPTS -jar $WAR --port $PORT --address 127.0.0.1 --stats-interval 0 --max-clients 5000 --max-connections 6000 --max-connections-per-address 0 --max-clients-per-address 0 --camera-cmd $TOOLS/feeder --camera-args '--frames $FRAMES --out - --fps 30 --quiet'" \
     --url "127.0.0.1:$PORT/stream"
 
 cat "$OUT/results.md"

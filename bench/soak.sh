@@ -12,7 +12,7 @@ PORT=${PORT:-18480}
 URL=http://127.0.0.1:$PORT
 bench_setup
 
-java -Xmx128m -jar "$WAR" --port "$PORT" --address 127.0.0.1 --stats-interval 60 --max-clients 1000 \
+java -Xmx128m -jar "$WAR" --port "$PORT" --address 127.0.0.1 --stats-interval 60 --max-clients 1000 --max-connections 1200 --max-connections-per-address 0 --max-clients-per-address 0 \
     --camera-cmd "$TOOLS/feeder" --camera-args "--frames $FRAMES --out - --fps 30 --quiet" \
     > "$WORK/soak-server.log" 2>&1 &
 SERVER=$!
