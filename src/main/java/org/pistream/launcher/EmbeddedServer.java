@@ -21,7 +21,6 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.pistream.core.PiStream;
 import org.pistream.core.Settings;
 import org.pistream.web.PiStreamContextListener;
@@ -61,12 +60,6 @@ public final class EmbeddedServer {
 
     /** The same, with the webapp at {@code contextPath} (e.g. {@code /cam}), as a container may deploy it. */
     public static Server create(Settings settings, Map<String, String> parameters, String contextPath) {
-        return create(settings, parameters, List.of(), contextPath);
-    }
-
-    /** The same, with config sources below the environment, such as the {@code --config} file, for the webapp too. */
-    public static Server create(Settings settings, Map<String, String> parameters, List<ConfigSource> files,
-            String contextPath) {
         // Streams are async: a few threads serve hundreds of viewers. A small cap keeps a burst of
         // write callbacks from growing a thread (and its stack) per viewer on a small board.
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -117,7 +110,7 @@ public final class EmbeddedServer {
             return stats;
         };
         context.setAttribute(PiStreamContextListener.CONNECTIONS_ATTRIBUTE, connectionStats);
-        context.addEventListener(new PiStreamContextListener(files));
+        context.addEventListener(new PiStreamContextListener(settings));
         addStaticFiles(context);
 
         Handler app = context;

@@ -90,7 +90,7 @@ public final class Launcher {
             log.info("Settings from {} where no flag, -D or environment variable sets them", options.config);
         }
 
-        Server server = EmbeddedServer.create(settings, flags, files, "/");
+        Server server = EmbeddedServer.create(settings, flags, "/");
         try {
             server.start();
         } catch (Exception e) {

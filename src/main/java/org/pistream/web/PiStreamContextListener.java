@@ -14,7 +14,6 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.pistream.core.PiStream;
 import org.pistream.core.Settings;
 import org.slf4j.Logger;
@@ -45,35 +44,39 @@ public final class PiStreamContextListener implements ServletContextListener {
      */
     public static final String CONNECTIONS_ATTRIBUTE = "org.pistream.connections";
 
-    private final List<ConfigSource> files;
+    /** Given by the embedded launcher; null in a container, where the listener reads its own. */
+    private final Settings given;
     private PiStream app;
 
     /** The listener a container creates from {@code web.xml}: context parameters, system, environment, defaults. */
     public PiStreamContextListener() {
-        this(List.of());
+        this.given = null;
     }
 
     /**
-     * The embedded launcher's listener: also reads {@code files} (its {@code --config} file), at
-     * their own ordinals, so the webapp sees exactly the settings the launcher validated.
+     * The embedded launcher's listener: runs with the settings the launcher already built and
+     * validated from the same sources (flags, --config file, system, environment, defaults), instead
+     * of building the configuration a second time at start-up.
      */
-    public PiStreamContextListener(List<ConfigSource> files) {
-        this.files = List.copyOf(files);
+    public PiStreamContextListener(Settings settings) {
+        this.given = settings;
     }
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        Settings settings;
-        try {
-            settings = SettingsLoader.load(SettingsLoader.config(contextParameters(context), "servlet context parameters", files,
-                    Thread.currentThread().getContextClassLoader() != null
-                            ? Thread.currentThread().getContextClassLoader()
-                            : PiStreamContextListener.class.getClassLoader()));
-        } catch (InvalidSettingException e) {
-            // One line naming the key and the value; the exception makes the container fail the deployment.
-            log.error("pi-stream cannot start at context path '{}': {}", context.getContextPath(), e.getMessage());
-            throw e;
+        Settings settings = given;
+        if (settings == null) {
+            try {
+                settings = SettingsLoader.load(SettingsLoader.config(contextParameters(context), "servlet context parameters",
+                        List.of(), Thread.currentThread().getContextClassLoader() != null
+                                ? Thread.currentThread().getContextClassLoader()
+                                : PiStreamContextListener.class.getClassLoader()));
+            } catch (InvalidSettingException e) {
+                // One line naming the key and the value; the exception makes the container fail the deployment.
+                log.error("pi-stream cannot start at context path '{}': {}", context.getContextPath(), e.getMessage());
+                throw e;
+            }
         }
         String version = Version.get();
         log.debug("Settings: {}", settings);
