@@ -26,6 +26,12 @@
   var message = $('message');
   var status = $('status');
 
+  // Which camera this page shows: ?camera=NAME for one of several, ?camera=all for all of them side
+  // by side, none for the default camera. A named camera's endpoints are under cam/NAME/.
+  var chosen = new URLSearchParams(window.location.search).get('camera') || '';
+  var showAll = chosen === 'all';
+  var base = chosen && !showAll ? 'cam/' + encodeURIComponent(chosen) + '/' : '';
+
   /*
    * Which per-request framing makes the newest frame show without a one-frame delay:
    * - Chromium (Chrome, Edge, Opera, Samsung Internet: navigator.vendor "Google Inc.") shows a part
@@ -85,7 +91,7 @@
 
   function streamUrl(token) {
     var query = layout === 'standard' ? '' : layout + '=1&';
-    return 'stream?' + query + 'client=' + token;
+    return base + 'stream?' + query + 'client=' + token;
   }
 
   /** Stops an <img>'s request: the browser drops a stream's connection once no <img> refers to it. */
@@ -285,8 +291,11 @@
       return;
     }
     polling = true;
-    fetchWithTimeout('stats', STATS_TIMEOUT_MS)
+    fetchWithTimeout(base + 'stats', STATS_TIMEOUT_MS)
       .then(function (response) {
+        if (response.status === 404 && base) {
+          window.location.search = ''; // no such camera (any more): show the default one
+        }
         if (!response.ok) {
           throw new Error('stats answered ' + response.status);
         }
@@ -294,11 +303,14 @@
       })
       .then(function (stats) {
         renderStats(stats);
+        renderCameras(stats.cameras || []);
         if (!serverReachable) {
           serverReachable = true;
           reconnectNow(); // the server is back: no need to wait for the backoff
         }
-        checkOwnStream(stats);
+        if (!showAll) {
+          checkOwnStream(stats);
+        }
       })
       .catch(function () {
         serverReachable = false;
@@ -312,11 +324,89 @@
       });
   }
 
+  // ---- Several cameras: a link to each and to all of them; the all view shows every one in a grid. ----
+
+  var camerasShown = '';
+
+  /** The camera links, shown once a server has more than one camera; rebuilt only when the list changes. */
+  function renderCameras(cameras) {
+    var nav = $('cameras');
+    var names = cameras.map(function (c) { return c.name + (c['default'] ? '*' : ''); }).join(',');
+    if (cameras.length < 2 || names === camerasShown) {
+      nav.hidden = cameras.length < 2;
+      if (showAll) {
+        updateTiles(cameras);
+      }
+      return;
+    }
+    camerasShown = names;
+    nav.textContent = '';
+    var current = showAll ? 'all' : chosen;
+    var entries = cameras.map(function (c) { return { key: c['default'] ? '' : c.name, label: c.name }; });
+    entries.push({ key: 'all', label: 'All' });
+    entries.forEach(function (e) {
+      var link = document.createElement('a');
+      link.href = e.key ? '?camera=' + encodeURIComponent(e.key) : '?';
+      link.textContent = e.label;
+      link.className = 'camera-link';
+      var here = e.key === current || (e.key === '' && cameras.some(function (c) { return c.name === current && c['default']; }));
+      if (here) {
+        link.setAttribute('aria-current', 'page');
+      }
+      nav.appendChild(link);
+    });
+    nav.hidden = false;
+    if (showAll) {
+      buildTiles(cameras);
+    }
+  }
+
+  /** The all view: one tile per camera, each an <img> of its stream at a dashboard's frame rate. */
+  function buildTiles(cameras) {
+    stage.dataset.layout = 'grid';
+    stage.textContent = '';
+    cameras.forEach(function (c) {
+      var tile = document.createElement('a');
+      tile.className = 'tile';
+      tile.href = c['default'] ? '?' : '?camera=' + encodeURIComponent(c.name);
+      tile.dataset.camera = c.name;
+      var picture = document.createElement('img');
+      picture.className = 'tile-picture';
+      picture.alt = 'Camera ' + c.name;
+      picture.addEventListener('error', function () {
+        // The stream could not start or broke: try again shortly with a fresh URL.
+        window.setTimeout(function () { picture.src = c.stream + '?fps=10&t=' + Date.now(); }, 2000);
+      });
+      picture.src = c.stream + '?fps=10';
+      var caption = document.createElement('span');
+      caption.className = 'tile-caption';
+      tile.appendChild(picture);
+      tile.appendChild(caption);
+      stage.appendChild(tile);
+    });
+    updateTiles(cameras);
+  }
+
+  function updateTiles(cameras) {
+    cameras.forEach(function (c) {
+      var tile = stage.querySelector('.tile[data-camera="' + c.name + '"]');
+      if (tile) {
+        var label = STATE_LABELS[c.state] || 'Offline';
+        tile.querySelector('.tile-caption').textContent = c.name + ' · ' + label
+          + (c.width ? ' · ' + c.width + '×' + c.height : '') + ' · ' + (c.fps || 0).toFixed(0) + ' fps';
+        tile.dataset.state = c.state;
+      }
+    });
+  }
+
   // ---- Hidden tabs stop streaming; shown again, they reconnect at once. ----
 
   var hiddenTimer = 0;
 
   function pause() {
+    if (showAll) {
+      return;
+    }
     window.clearTimeout(stream.retryTimer);
     stream.retryTimer = 0;
     stream.paused = true;
@@ -333,6 +423,9 @@
       return;
     }
     window.clearTimeout(hiddenTimer);
+    if (showAll) {
+      return;
+    }
     if (stream.paused) {
       connect();
     } else {
@@ -341,7 +434,7 @@
   });
 
   window.addEventListener('pageshow', function (event) {
-    if (event.persisted) {
+    if (event.persisted && !showAll) {
       connect(); // restored from the back/forward cache: its stream is long gone
     }
   });
@@ -412,7 +505,7 @@
   function snapshotName(xTimestamp) {
     var seconds = parseFloat(xTimestamp);
     var d = isFinite(seconds) ? new Date(seconds * 1000) : new Date();
-    return 'pi-stream_' + d.getFullYear() + '-' + pad(d.getMonth() + 1, 2) + '-' + pad(d.getDate(), 2) + '_'
+    return 'pi-stream_' + (chosen && !showAll ? chosen + '_' : '') + d.getFullYear() + '-' + pad(d.getMonth() + 1, 2) + '-' + pad(d.getDate(), 2) + '_'
       + pad(d.getHours(), 2) + '-' + pad(d.getMinutes(), 2) + '-' + pad(d.getSeconds(), 2) + '-'
       + pad(d.getMilliseconds(), 3) + '.jpg';
   }
@@ -420,7 +513,7 @@
   function snapshot() {
     var button = $('snapshot');
     button.disabled = true;
-    fetchWithTimeout('snapshot', 10000)
+    fetchWithTimeout(base + 'snapshot', 10000)
       .then(function (response) {
         if (!response.ok) {
           throw new Error(response.status === 503 ? 'no picture from the camera yet' : 'server answered ' + response.status);
@@ -498,7 +591,10 @@
   pollStats();
   // The stream starts once the page has loaded: a camera that sends no frame yet must not keep the
   // page "loading" (an <img> delays the load event until its first part).
-  if (document.readyState === 'complete') {
+  if (showAll) {
+    overlay.hidden = true; // the tiles come with the first /stats answer
+    $('snapshot').hidden = true;
+  } else if (document.readyState === 'complete') {
     connect();
   } else {
     window.addEventListener('load', connect);

@@ -18,6 +18,11 @@ public final class PiStream extends Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(PiStream.class);
     private static final Logger statsLog = LoggerFactory.getLogger("org.pistream.stats");
 
+    private final String name;
+    /** Put before log lines when a server has several cameras, so each line says which. */
+    private final String logPrefix;
+    /** The name this camera's threads carry, or null when the server has one camera. */
+    private final String threadTag;
     private final Settings settings;
     private final FrameBroadcaster broadcaster;
     private final Camera camera;
@@ -32,6 +37,17 @@ public final class PiStream extends Lifecycle {
     private volatile Thread timerThread;
 
     public PiStream(Settings settings) {
+        this(Settings.UNNAMED, settings, false);
+    }
+
+    /**
+     * @param name     the camera's name in stats, metrics and URLs
+     * @param named    whether the server has several cameras, so logs name this one
+     */
+    public PiStream(String name, Settings settings, boolean named) {
+        this.name = name;
+        this.logPrefix = named ? "Camera '" + name + "': " : "";
+        this.threadTag = named ? name : null;
         this.settings = settings;
         int fanoutThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         this.broadcaster = new FrameBroadcaster(settings.bufferSize(), settings.maxClients(), fanoutThreads);
@@ -91,6 +107,10 @@ public final class PiStream extends Lifecycle {
 
     @Override
     protected void doStart() {
+        Threads.forCamera(threadTag, this::startThreads);
+    }
+
+    private void startThreads() {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = Threads.daemon("pistream-timer", r);
             timerThread = thread; // the one core thread: a failing task ends in its future, never the thread
@@ -106,7 +126,7 @@ public final class PiStream extends Lifecycle {
             t.scheduleAtFixedRate(() -> logStats(line), settings.statsIntervalSeconds(),
                     settings.statsIntervalSeconds(), TimeUnit.SECONDS);
         }
-        log.info("pi-stream started: camera {}, max {} clients, buffer {} frames", settings.cameraDescription(),
+        log.info("{}pi-stream started: camera {}, max {} clients, buffer {} frames", logPrefix, settings.cameraDescription(),
                 settings.maxClients(), settings.bufferSize());
     }
 
@@ -134,7 +154,7 @@ public final class PiStream extends Lifecycle {
             }
         }
         monitor.dispose();
-        log.info("pi-stream stopped in {} ms after {} frames in, {} frames out", (System.nanoTime() - begin) / 1_000_000,
+        log.info("{}pi-stream stopped in {} ms after {} frames in, {} frames out", logPrefix, (System.nanoTime() - begin) / 1_000_000,
                 broadcaster.framesIn(), broadcaster.framesOut());
     }
 
@@ -142,9 +162,9 @@ public final class PiStream extends Lifecycle {
         try {
             StatsLogLine.Line next = line.next(broadcaster, camera, System.nanoTime());
             if (next.quiet()) {
-                statsLog.debug(next.text());
+                statsLog.debug(logPrefix + next.text());
             } else {
-                statsLog.info(next.text());
+                statsLog.info(logPrefix + next.text());
             }
         } catch (RuntimeException e) {
             log.warn("Stats line failed", e);
@@ -153,6 +173,11 @@ public final class PiStream extends Lifecycle {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The camera's name: {@value Settings#UNNAMED} for the unnamed camera. */
+    public String name() {
+        return name;
     }
 
     public FrameBroadcaster broadcaster() {

@@ -20,16 +20,44 @@ import java.util.List;
  * @param tls                  HTTPS for the embedded server, or null when off
  * @param allowedOrigins       origins allowed to read the stream, snapshots and stats from scripts
  *                             (CORS); {@code *} for any; empty when off
+ * @param cameras              named cameras ({@code camera.NAME}), each with its own settings, in the
+ *                             order they are listed; empty for the single unnamed camera
+ * @param defaultCamera        which named camera {@code /stream} and {@code /snapshot} serve, or null
+ *                             when they serve the unnamed camera these settings describe
  */
 public record Settings(int port, String address, int maxClients, int bufferSize, int statsIntervalSeconds,
                        List<String> cameraCommand, TestPatternSpec testPattern, String logLevel, boolean verbose,
                        int maxFrameBytes, int snapshotTimeoutMillis, int cameraTimeoutSeconds, int idleStopSeconds,
                        int warmupFrames, String logFormat, Limits limits, Auth auth, Tls tls,
-                       List<String> allowedOrigins, HttpSourceSpec httpSource) {
+                       List<String> allowedOrigins, HttpSourceSpec httpSource, List<NamedCamera> cameras,
+                       String defaultCamera) {
+
+    /** The name the unnamed camera goes by beside named ones, in stats, metrics and {@code /cam/default/}. */
+    public static final String UNNAMED = "default";
 
     public Settings {
         cameraCommand = List.copyOf(cameraCommand);
         allowedOrigins = List.copyOf(allowedOrigins);
+        cameras = List.copyOf(cameras);
+    }
+
+    /**
+     * One of several cameras: its name (as in {@code /cam/NAME/stream}) and the settings its
+     * supervisor, broadcaster and limits run with (the server's, with its own camera and limits).
+     */
+    public record NamedCamera(String name, Settings settings) {
+        @Override
+        public String toString() {
+            return name + "=" + settings.cameraDescription();
+        }
+    }
+
+    /** The camera part of the settings, replaced: what a named camera differs in from the server's. */
+    public Settings withCamera(List<String> command, TestPatternSpec pattern, HttpSourceSpec source, int clients,
+                               int buffer, int frameBytes, int timeoutSeconds, int idleSeconds, int warmup) {
+        return new Settings(port, address, clients, buffer, statsIntervalSeconds, command, pattern, logLevel, verbose,
+                frameBytes, snapshotTimeoutMillis, timeoutSeconds, idleSeconds, warmup, logFormat, limits, auth, tls,
+                allowedOrigins, source, List.of(), null);
     }
 
     /**
@@ -93,8 +121,24 @@ public record Settings(int port, String address, int maxClients, int bufferSize,
         }
     }
 
+    /** These settings for the unnamed camera alone, without the named ones. */
+    public Settings alone() {
+        return withCamera(cameraCommand, testPattern, httpSource, maxClients, bufferSize, maxFrameBytes, cameraTimeoutSeconds,
+                idleStopSeconds, warmupFrames);
+    }
+
     /** What the stats and logs call the camera: credentials in the command or URL are masked. */
     public String cameraDescription() {
+        if (!cameras.isEmpty()) {
+            StringBuilder all = new StringBuilder();
+            if (defaultCamera == null) {
+                all.append(UNNAMED).append('=').append(alone().cameraDescription());
+            }
+            for (NamedCamera camera : cameras) {
+                all.append(all.length() == 0 ? "" : ", ").append(camera);
+            }
+            return all.toString();
+        }
         if (httpSource != null) {
             return httpSource.toString();
         }
@@ -109,6 +153,7 @@ public record Settings(int port, String address, int maxClients, int bufferSize,
                 + logLevel + ", verbose=" + verbose + ", logFormat=" + logFormat + ", maxFrameBytes=" + maxFrameBytes
                 + ", snapshotTimeoutMillis=" + snapshotTimeoutMillis + ", cameraTimeoutSeconds=" + cameraTimeoutSeconds
                 + ", idleStopSeconds=" + idleStopSeconds + ", warmupFrames=" + warmupFrames + ", limits=" + limits
-                + ", auth=" + auth + ", tls=" + tls + ", allowedOrigins=" + allowedOrigins + "]"; // Auth and Tls mask their secrets
+                + ", auth=" + auth + ", tls=" + tls + ", allowedOrigins=" + allowedOrigins + ", cameras=" + cameras
+                + ", defaultCamera=" + defaultCamera + "]"; // Auth and Tls mask their secrets
     }
 }

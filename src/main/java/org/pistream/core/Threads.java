@@ -19,7 +19,28 @@ package org.pistream.core;
  * context class loader: loggers and classes are resolved through their defining loaders.
  */
 final class Threads {
+    /**
+     * The camera a thread works for, when a server has several: added to the names of the threads
+     * it creates (log lines show the thread), and inherited by their own threads, such as a camera
+     * program's stderr pump started by the camera's reader thread.
+     */
+    private static final InheritableThreadLocal<String> CAMERA = new InheritableThreadLocal<>();
+
     private Threads() {
+    }
+
+    /** Runs {@code start} with the threads it creates (and theirs) named for {@code camera}; null: unnamed. */
+    static void forCamera(String camera, Runnable start) {
+        if (camera == null) {
+            start.run();
+            return;
+        }
+        CAMERA.set(camera);
+        try {
+            start.run();
+        } finally {
+            CAMERA.remove();
+        }
     }
 
     /** Joins {@code thread} (null: nothing to do) for up to {@code millis}, and says so when it is still running. */
@@ -39,7 +60,8 @@ final class Threads {
 
     /** A new, unstarted daemon thread; the caller starts it and joins it when it stops. */
     static Thread daemon(String name, Runnable task) {
-        Thread thread = new Thread(task, name);
+        String camera = CAMERA.get();
+        Thread thread = new Thread(task, camera == null ? name : name + "@" + camera);
         thread.setDaemon(true);
         thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
         return thread;

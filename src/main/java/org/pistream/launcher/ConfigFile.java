@@ -62,9 +62,10 @@ final class ConfigFile {
         ConfigKeys.CONFIG_ONLY.forEach(name -> known.add(ConfigKeys.key(name)));
         Map<String, String> values = new HashMap<>();
         for (String key : new TreeSet<>(properties.stringPropertyNames())) {
-            if (!known.contains(key)) {
+            if (!known.contains(key) && !ConfigKeys.isNamedCameraKey(key)) {
                 throw new UnusableException("unknown key '" + key + "' in config file " + file
-                        + " (keys are pistream. plus a flag's name, see --help, or pistream.auth-exempt, pistream.tls-keystore-password)");
+                        + " (keys are pistream. plus a flag's name, see --help, or pistream.auth-exempt, pistream.tls-keystore-password,"
+                        + " pistream.cameras, pistream.camera.NAME[.SETTING])");
             }
             values.put(key, properties.getProperty(key));
         }

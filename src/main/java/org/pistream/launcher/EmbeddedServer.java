@@ -21,7 +21,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.pistream.core.PiStream;
+import org.pistream.core.Cameras;
 import org.pistream.core.Settings;
 import org.pistream.web.PiStreamContextListener;
 import org.slf4j.LoggerFactory;
@@ -155,7 +155,7 @@ public final class EmbeddedServer {
     public static void stop(Server server) throws Exception {
         ServletContextHandler context = server.getDescendant(ServletContextHandler.class);
         if (context != null && context.getServletContext().getAttribute(PiStreamContextListener.APP_ATTRIBUTE)
-                instanceof PiStream app) {
+                instanceof Cameras app) {
             app.stop();
         }
         server.stop();

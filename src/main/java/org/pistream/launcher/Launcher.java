@@ -62,7 +62,12 @@ public final class Launcher {
             System.out.println("pi-stream " + Version.get());
             return;
         }
-        Map<String, String> flags = options.toConfig();
+        Map<String, String> flags = Map.of();
+        try {
+            flags = options.toConfig();
+        } catch (ParameterException e) {
+            fail(2, e.getMessage());
+        }
         List<ConfigSource> files = List.of();
         if (options.config != null) {
             try {

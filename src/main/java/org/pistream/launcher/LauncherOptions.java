@@ -1,11 +1,15 @@
 package org.pistream.launcher;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.pistream.web.ConfigKeys;
 
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
+import com.beust.jcommander.converters.IParameterSplitter;
 
 /**
  * The command-line flags. Values stay strings here: they become the highest-priority config
@@ -29,8 +33,10 @@ final class LauncherOptions {
     @Parameter(names = "--stats-interval", description = "seconds between stats log lines (0: off)", order = 4)
     String statsInterval;
 
-    @Parameter(names = "--camera", description = "'command' runs --camera-cmd; 'test-pattern[:WxH][@FPS]' is the built-in camera", order = 5)
-    String camera;
+    @Parameter(names = "--camera", description = "'command' runs --camera-cmd; 'test-pattern[:WxH][@FPS]' is the built-in camera;"
+            + " NAME=SOURCE (repeatable) adds a named camera at /cam/NAME/: SOURCE is a test pattern, an http:// URL or a command line",
+            splitter = WholeValue.class, order = 5)
+    List<String> camera = new ArrayList<>();
 
     @Parameter(names = "--camera-cmd", description = "camera program that writes MJPEG to stdout", order = 6)
     String cameraCmd;
@@ -125,7 +131,7 @@ final class LauncherOptions {
         put(map, ConfigKeys.MAX_CLIENTS, maxClients);
         put(map, ConfigKeys.BUFFER_SIZE, bufferSize);
         put(map, ConfigKeys.STATS_INTERVAL, statsInterval);
-        put(map, ConfigKeys.CAMERA, camera);
+        putCameras(map);
         put(map, ConfigKeys.CAMERA_CMD, cameraCmd);
         put(map, ConfigKeys.CAMERA_ARGS, cameraArgs);
         put(map, ConfigKeys.CAMERA_URL, cameraUrl);
@@ -152,6 +158,36 @@ final class LauncherOptions {
         put(map, ConfigKeys.PLAIN_HTTP, plainHttp);
         put(map, ConfigKeys.ALLOW_ORIGIN, allowOrigin);
         return map;
+    }
+
+    /**
+     * {@code --camera VALUE} sets the unnamed camera; {@code --camera NAME=SOURCE} sets
+     * {@code camera.NAME} and lists NAME in {@code cameras}, keeping the order of the flags.
+     */
+    private void putCameras(Map<String, String> map) {
+        List<String> names = new ArrayList<>();
+        for (String value : camera) {
+            int eq = value.indexOf('=');
+            String name = eq < 0 ? "" : value.substring(0, eq).trim();
+            if (ConfigKeys.CAMERA_NAME.matcher(name).matches()) {
+                names.add(name);
+                map.put(ConfigKeys.key(ConfigKeys.NAMED_CAMERA + name), value.substring(eq + 1));
+            } else if (map.putIfAbsent(ConfigKeys.key(ConfigKeys.CAMERA), value) != null) {
+                throw new ParameterException("--camera is given twice without a name: '" + map.get(ConfigKeys.key(ConfigKeys.CAMERA))
+                        + "' and '" + value + "' (use NAME=SOURCE for more cameras)");
+            }
+        }
+        if (!names.isEmpty()) {
+            map.put(ConfigKeys.key(ConfigKeys.CAMERAS), String.join(",", names));
+        }
+    }
+
+    /** A flag value is one value: a camera command line may contain commas. */
+    public static final class WholeValue implements IParameterSplitter {
+        @Override
+        public List<String> split(String value) {
+            return List.of(value);
+        }
     }
 
     private static void put(Map<String, String> map, String flag, String value) {

@@ -1,6 +1,7 @@
 package org.pistream.web;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The configuration keys. Each is {@code pistream.} plus a command-line flag's name, so
@@ -45,6 +46,14 @@ public final class ConfigKeys {
     public static final String TLS_PORT = "tls-port";
     public static final String PLAIN_HTTP = "plain-http";
     public static final String ALLOW_ORIGIN = "allow-origin";
+    /**
+     * Names of named cameras, comma-separated, in the order the page lists them; a key without a
+     * flag ({@code --camera NAME=SPEC} adds to it). Each is configured by {@code camera.NAME} (its
+     * source) and optionally {@code camera.NAME.SETTING} for a {@link #PER_CAMERA} setting.
+     */
+    public static final String CAMERAS = "cameras";
+    /** The prefix of a named camera's keys, after {@link #PREFIX}. */
+    public static final String NAMED_CAMERA = "camera.";
 
     /** Every flag name, in the order help lists them. */
     public static final List<String> ALL = List.of(PORT, ADDRESS, MAX_CLIENTS, BUFFER_SIZE, STATS_INTERVAL, CAMERA,
@@ -54,9 +63,28 @@ public final class ConfigKeys {
             TLS_KEYSTORE_PASSWORD_FILE, TLS_PORT, PLAIN_HTTP, ALLOW_ORIGIN);
 
     /** Settings that are configuration keys but not flags (they may hold secrets, or lists). */
-    public static final List<String> CONFIG_ONLY = List.of(AUTH_EXEMPT, TLS_KEYSTORE_PASSWORD);
+    public static final List<String> CONFIG_ONLY = List.of(AUTH_EXEMPT, TLS_KEYSTORE_PASSWORD, CAMERAS);
+
+    /** Settings a named camera may set for itself ({@code camera.NAME.max-clients}); it has the server's otherwise. */
+    public static final List<String> PER_CAMERA = List.of(MAX_CLIENTS, BUFFER_SIZE, MAX_FRAME_SIZE, CAMERA_TIMEOUT,
+            IDLE_STOP, WARMUP_FRAMES, CAMERA_USER, CAMERA_PASSWORD);
+
+    /** A camera's name: it becomes part of URLs ({@code /cam/NAME/stream}) and of config keys. */
+    public static final Pattern CAMERA_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
 
     private ConfigKeys() {
+    }
+
+    /** Whether {@code key} is a named camera's: {@code pistream.camera.NAME} or {@code pistream.camera.NAME.SETTING}. */
+    public static boolean isNamedCameraKey(String key) {
+        String prefix = PREFIX + NAMED_CAMERA;
+        if (!key.startsWith(prefix)) {
+            return false;
+        }
+        String rest = key.substring(prefix.length());
+        int dot = rest.indexOf('.');
+        String name = dot < 0 ? rest : rest.substring(0, dot);
+        return CAMERA_NAME.matcher(name).matches() && (dot < 0 || PER_CAMERA.contains(rest.substring(dot + 1)));
     }
 
     public static String key(String flag) {

@@ -44,7 +44,8 @@ final class CorsFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        boolean corsPath = !origins.isEmpty() && PATHS.contains(RequestPaths.within(request));
+        String path = RequestPaths.within(request);
+        boolean corsPath = !origins.isEmpty() && (PATHS.contains(path) || path.startsWith("/" + CameraServlet.PATH + "/"));
         String allowed = corsPath ? allowedOrigin(request.getHeader("Origin")) : null;
         if (corsPath) {
             response.addHeader("Vary", "Origin"); // the answer differs by origin: caches must keep them apart

@@ -1,5 +1,6 @@
 package org.pistream.web;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +11,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.pistream.core.Health;
-import org.pistream.core.PiStream;
+import org.pistream.core.Cameras;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * {@code /healthz}: 200 and {@code {"status":"UP","checks":[...]}} while the camera delivers fresh
- * frames or is idle on purpose, 503 and {@code "DOWN"} otherwise (the MicroProfile Health shape,
+ * {@code /healthz}: 200 and {@code {"status":"UP","checks":[...]}} while every camera delivers fresh
+ * frames or is idle on purpose, 503 and {@code "DOWN"} otherwise, with a check per camera (the MicroProfile Health shape,
  * which Kubernetes probes, Docker's HEALTHCHECK with curl, systemd watchdog scripts and uptime
  * monitors all read by status code alone). Never starts an idle camera: a probe is not a viewer.
  */
@@ -26,15 +27,15 @@ final class HealthServlet extends HttpServlet {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/json";
 
-    private final transient PiStream app;
+    private final transient Cameras cameras;
 
-    HealthServlet(PiStream app) {
-        this.app = app;
+    HealthServlet(Cameras cameras) {
+        this.cameras = cameras;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws JsonProcessingException {
-        Health health = app.health();
+        Map<String, Health> health = health();
         byte[] body = JSON.writeValueAsBytes(body(health));
         NoCache.apply(response);
         response.setStatus(status(health));
@@ -45,29 +46,44 @@ final class HealthServlet extends HttpServlet {
     @Override
     protected void doHead(HttpServletRequest request, HttpServletResponse response) {
         NoCache.apply(response);
-        response.setStatus(status(app.health()));
+        response.setStatus(status(health()));
         response.setContentType(CONTENT_TYPE);
     }
 
-    private static int status(Health health) {
-        return health.up() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+    /** Each camera's health by name, in the configured order. */
+    private Map<String, Health> health() {
+        Map<String, Health> all = new LinkedHashMap<>();
+        cameras.all().forEach((name, app) -> all.put(name, app.health()));
+        return all;
     }
 
-    static Map<String, Object> body(Health health) {
-        String status = health.up() ? "UP" : "DOWN";
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("state", health.state().key());
-        data.put("lastFrameAgeMs", health.lastFrameAgeMillis());
-        if (health.problem() != null) {
-            data.put("problem", health.problem());
-        }
-        Map<String, Object> camera = new LinkedHashMap<>();
-        camera.put("name", "camera");
-        camera.put("status", status);
-        camera.put("data", data);
+    private static boolean up(Map<String, Health> health) {
+        return health.values().stream().allMatch(Health::up);
+    }
+
+    private static int status(Map<String, Health> health) {
+        return up(health) ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+    }
+
+    /** One check per camera: {@code camera} for a single camera, {@code camera NAME} for each of several. */
+    static Map<String, Object> body(Map<String, Health> health) {
+        List<Map<String, Object>> checks = new ArrayList<>();
+        health.forEach((name, h) -> {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("state", h.state().key());
+            data.put("lastFrameAgeMs", h.lastFrameAgeMillis());
+            if (h.problem() != null) {
+                data.put("problem", h.problem());
+            }
+            Map<String, Object> camera = new LinkedHashMap<>();
+            camera.put("name", health.size() == 1 ? "camera" : "camera " + name);
+            camera.put("status", h.up() ? "UP" : "DOWN");
+            camera.put("data", data);
+            checks.add(camera);
+        });
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("status", status);
-        root.put("checks", List.of(camera));
+        root.put("status", up(health) ? "UP" : "DOWN");
+        root.put("checks", checks);
         return root;
     }
 }

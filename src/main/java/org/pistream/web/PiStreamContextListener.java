@@ -14,6 +14,7 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 
+import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
 import org.pistream.core.Settings;
 import org.slf4j.Logger;
@@ -37,7 +38,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  */
 public final class PiStreamContextListener implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(PiStreamContextListener.class);
-    public static final String APP_ATTRIBUTE = PiStream.class.getName();
+    /** The context attribute holding the running {@link Cameras}. */
+    public static final String APP_ATTRIBUTE = Cameras.class.getName();
     /**
      * Set by the embedded launcher: a {@code java.util.function.Supplier<Map<String, Object>>} of
      * its connection numbers, shown in {@code /stats}. Absent in a container.
@@ -46,7 +48,7 @@ public final class PiStreamContextListener implements ServletContextListener {
 
     /** Given by the embedded launcher; null in a container, where the listener reads its own. */
     private final Settings given;
-    private PiStream app;
+    private Cameras app;
 
     /** The listener a container creates from {@code web.xml}: context parameters, system, environment, defaults. */
     public PiStreamContextListener() {
@@ -80,28 +82,39 @@ public final class PiStreamContextListener implements ServletContextListener {
         }
         String version = Version.get();
         log.debug("Settings: {}", settings);
-        PiStream started = new PiStream(settings);
+        Cameras started = new Cameras(settings);
         started.start();
         try {
             SecurityCounters counters = new SecurityCounters();
-            StallWatch stallWatch = new StallWatch(started.broadcaster(), settings.limits().clientTimeoutSeconds(), counters);
-            started.timer().scheduleWithFixedDelay(stallWatch, stallWatch.periodMillis(), stallWatch.periodMillis(),
-                    TimeUnit.MILLISECONDS);
             addProtections(context, settings, counters);
-
-            StreamServlet stream = new StreamServlet(started.broadcaster(), started.timer());
-            register(context, "stream", stream, "/stream");
-            SnapshotServlet snapshot = new SnapshotServlet(started);
-            register(context, "snapshot", snapshot, "/snapshot");
-            register(context, "root", new RootServlet(stream, snapshot), ""); // "": the context root exactly
-            register(context, "stats", new StatsServlet(started, version, counters), "/stats");
+            Map<String, CameraServlet.Endpoints> endpoints = new LinkedHashMap<>();
+            for (PiStream camera : started.all().values()) {
+                Settings.Limits limits = camera.settings().limits();
+                StallWatch stallWatch = new StallWatch(camera.broadcaster(), limits.clientTimeoutSeconds(), counters);
+                camera.timer().scheduleWithFixedDelay(stallWatch, stallWatch.periodMillis(), stallWatch.periodMillis(),
+                        TimeUnit.MILLISECONDS);
+                endpoints.put(camera.name(), new CameraServlet.Endpoints(new StreamServlet(camera.broadcaster(), camera.timer()),
+                        new SnapshotServlet(camera), new StatsServlet(started, camera, version, counters)));
+            }
+            CameraServlet.Endpoints main = endpoints.get(started.defaultName());
+            register(context, "stream", main.stream(), "/stream");
+            register(context, "snapshot", main.snapshot(), "/snapshot");
+            register(context, "root", new RootServlet(main.stream(), main.snapshot()), ""); // "": the context root exactly
+            register(context, "stats", main.stats(), "/stats");
+            Map<String, CameraServlet.Endpoints> named = new LinkedHashMap<>(endpoints);
+            // The default camera's servlets are registered above; /cam/NAME/ gets its own instances
+            // so that no servlet is initialised twice.
+            PiStream mainCamera = started.main();
+            named.put(mainCamera.name(), new CameraServlet.Endpoints(new StreamServlet(mainCamera.broadcaster(), mainCamera.timer()),
+                    new SnapshotServlet(mainCamera), new StatsServlet(started, mainCamera, version, counters)));
+            register(context, "cameras", new CameraServlet(named), "/" + CameraServlet.PATH + "/*");
             register(context, "metrics", new MetricsServlet(metricsRegistry(started, version)), "/metrics");
             register(context, "health", new HealthServlet(started), "/healthz");
             if (settings.limits().maxClientsPerAddress() > 0) {
                 FilterRegistration.Dynamic perAddress = context.addFilter("clients-per-address",
                         new ClientsPerAddress(settings.limits().maxClientsPerAddress(), counters));
                 perAddress.setAsyncSupported(true);
-                perAddress.addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, "stream", "root");
+                perAddress.addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, "stream", "root", "cameras");
             }
             // The page's static files come from the container's default servlet; these are their headers.
             FilterRegistration.Dynamic page = context.addFilter("page-headers", new PageHeaders());
@@ -110,12 +123,17 @@ public final class PiStreamContextListener implements ServletContextListener {
                     RootServlet.PAGE, "/assets/*");
             context.setAttribute(APP_ATTRIBUTE, started);
         } catch (RuntimeException | Error e) {
-            // A container need not call contextDestroyed after a failed contextInitialized: stop the camera here.
+            // A container need not call contextDestroyed after a failed contextInitialized: stop the cameras here.
             started.stop();
             throw e;
         }
         app = started;
-        log.info("pi-stream {} ready at context path '{}'", version, context.getContextPath());
+        if (started.several()) {
+            log.info("pi-stream {} ready at context path '{}' with cameras {} (default: {})", version, context.getContextPath(),
+                    String.join(", ", started.all().keySet()), started.defaultName());
+        } else {
+            log.info("pi-stream {} ready at context path '{}'", version, context.getContextPath());
+        }
     }
 
     /**
@@ -148,7 +166,7 @@ public final class PiStreamContextListener implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        PiStream a = app;
+        Cameras a = app;
         app = null;
         if (a != null) {
             // Returns once the camera process has ended and every thread pi-stream started is joined:
@@ -163,9 +181,9 @@ public final class PiStreamContextListener implements ServletContextListener {
      * A registry of this deployment's own, not the library's global default: a container may run
      * several pi-streams, and a redeploy must leave nothing registered behind.
      */
-    private static PrometheusRegistry metricsRegistry(PiStream app, String version) {
+    private static PrometheusRegistry metricsRegistry(Cameras cameras, String version) {
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new PiStreamCollector(app, version));
+        registry.register(new PiStreamCollector(cameras, version));
         // The JVM collectors one by one, not JvmMetrics: it adds JvmMemoryPoolAllocationMetrics, which
         // registers a GC notification listener with the JVM that keeps every undeployed webapp's
         // class loader alive (the drop-in redeploy test counts them).

@@ -6,15 +6,18 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.codehaus.plexus.util.cli.CommandLineUtils;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.pistream.core.Settings;
 
@@ -36,6 +39,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 public final class SettingsLoader {
     public static final String DEFAULTS_RESOURCE = "META-INF/pi-stream-defaults.properties";
     public static final int OVERRIDES_ORDINAL = 450;
+    /** Ordinal of the defaults bundled in the WAR: the lowest. */
+    static final int DEFAULTS_ORDINAL = 50;
     /** Ordinal of the launcher's {@code --config} file: above the bundled defaults, below the environment. */
     public static final int CONFIG_FILE_ORDINAL = 200;
 
@@ -66,7 +71,7 @@ public final class SettingsLoader {
                     .forClassLoader(classLoader)
                     .addSystemSources()
                     .addDefaultInterceptors()
-                    .withSources(new PropertiesConfigSource(defaults, 50))
+                    .withSources(new PropertiesConfigSource(defaults, DEFAULTS_ORDINAL))
                     .withSources(new PropertiesConfigSource(Map.copyOf(overrides), overridesName, OVERRIDES_ORDINAL))
                     .withSources(files.toArray(new ConfigSource[0]))
                     .build();
@@ -107,7 +112,8 @@ public final class SettingsLoader {
         List<String> command = new ArrayList<>();
         String cameraCmd = r.string(ConfigKeys.CAMERA_CMD).trim();
         String cameraArgs = r.optional(ConfigKeys.CAMERA_ARGS);
-        Settings.HttpSourceSpec httpSource = httpSource(r);
+        Settings.HttpSourceSpec httpSource = httpSource(ConfigKeys.key(ConfigKeys.CAMERA_URL), r.optional(ConfigKeys.CAMERA_URL),
+                r.optional(ConfigKeys.CAMERA_USER), r.optional(ConfigKeys.CAMERA_PASSWORD));
         if (httpSource != null) {
             if (!camera.equals("command")) {
                 throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.CAMERA_URL), httpSource.url().toString(),
@@ -120,7 +126,7 @@ public final class SettingsLoader {
             command.add(cameraCmd);
             command.addAll(splitWords(ConfigKeys.key(ConfigKeys.CAMERA_ARGS), cameraArgs));
         } else {
-            pattern = testPattern(camera);
+            pattern = testPattern(ConfigKeys.key(ConfigKeys.CAMERA), camera);
         }
         Settings.Limits limits = new Settings.Limits(r.integer(ConfigKeys.MAX_CONNECTIONS, 1, 100_000),
                 r.integer(ConfigKeys.MAX_CONNECTIONS_PER_ADDRESS, 0, 100_000),
@@ -136,18 +142,26 @@ public final class SettingsLoader {
                 r.optional(ConfigKeys.TLS_KEYSTORE_PASSWORD), r.integer(ConfigKeys.TLS_PORT, 0, 65535), port,
                 r.string(ConfigKeys.PLAIN_HTTP));
         List<String> origins = SecuritySettings.origins(r.optional(ConfigKeys.ALLOW_ORIGIN));
+        Settings server = new Settings(port, address.trim(), maxClients, bufferSize, statsInterval, command, pattern, logLevel,
+                verbose, maxFrameSize, snapshotTimeout * 1000, cameraTimeout, idleStop, warmupFrames, logFormat, limits, auth,
+                tls, origins, httpSource, List.of(), null);
+        List<Settings.NamedCamera> cameras = namedCameras(config, r, server);
+        if (cameras.isEmpty()) {
+            return server;
+        }
+        // Named cameras replace the unnamed one unless it was configured too: then it stays at /stream.
+        String defaultCamera = unnamedCameraConfigured(config) ? null : cameras.get(0).name();
         return new Settings(port, address.trim(), maxClients, bufferSize, statsInterval, command, pattern, logLevel,
                 verbose, maxFrameSize, snapshotTimeout * 1000, cameraTimeout, idleStop, warmupFrames, logFormat, limits, auth,
-                tls, origins, httpSource);
+                tls, origins, httpSource, cameras, defaultCamera);
     }
 
     /**
-     * {@code camera-url} with its credentials taken out of the URL (user:password@host), so that
-     * logs and stats never show them; {@code camera-user} and {@code camera-password} win over them.
+     * A camera URL with its credentials taken out of the URL (user:password@host), so that logs and
+     * stats never show them; the configured user and password win over them.
      */
-    private static Settings.HttpSourceSpec httpSource(Reader r) {
-        String key = ConfigKeys.key(ConfigKeys.CAMERA_URL);
-        String value = r.optional(ConfigKeys.CAMERA_URL);
+    private static Settings.HttpSourceSpec httpSource(String key, String value, String configuredUser,
+                                                      String configuredPassword) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -169,8 +183,6 @@ public final class SettingsLoader {
             user = colon < 0 ? userInfo : userInfo.substring(0, colon);
             password = colon < 0 ? "" : userInfo.substring(colon + 1);
         }
-        String configuredUser = r.optional(ConfigKeys.CAMERA_USER);
-        String configuredPassword = r.optional(ConfigKeys.CAMERA_PASSWORD);
         if (configuredUser != null && !configuredUser.isEmpty()) {
             user = configuredUser;
         }
@@ -184,6 +196,93 @@ public final class SettingsLoader {
         } catch (URISyntaxException e) {
             throw new InvalidSettingException(key, shownUrl(value), "must be an http:// or https:// URL (" + e.getReason() + ")");
         }
+    }
+
+    /**
+     * The named cameras: those listed in {@code cameras}, in that order, then any other
+     * {@code camera.NAME} key in name order. Each is {@code camera.NAME=SOURCE}, where the source is
+     * {@code test-pattern[:WxH][@FPS]}, an {@code http(s)://} MJPEG URL, or a camera command line,
+     * with the server's limits unless {@code camera.NAME.SETTING} sets its own.
+     */
+    private static List<Settings.NamedCamera> namedCameras(Config config, Reader r, Settings server) {
+        Set<String> names = new LinkedHashSet<>();
+        String listed = r.optional(ConfigKeys.CAMERAS);
+        if (listed != null) {
+            for (String name : listed.split(",")) {
+                if (!name.isBlank()) {
+                    names.add(cameraName(ConfigKeys.key(ConfigKeys.CAMERAS), listed, name.trim()));
+                }
+            }
+        }
+        String prefix = ConfigKeys.key(ConfigKeys.NAMED_CAMERA);
+        Set<String> found = new TreeSet<>();
+        for (String key : config.getPropertyNames()) {
+            if (key.startsWith(prefix) && ConfigKeys.isNamedCameraKey(key)) {
+                String rest = key.substring(prefix.length());
+                found.add(rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest);
+            }
+        }
+        for (String name : found) {
+            names.add(cameraName(prefix + name, name, name));
+        }
+        List<Settings.NamedCamera> cameras = new ArrayList<>();
+        for (String name : names) {
+            cameras.add(new Settings.NamedCamera(name, namedCamera(r, server, name)));
+        }
+        return cameras;
+    }
+
+    private static String cameraName(String key, String value, String name) {
+        if (!ConfigKeys.CAMERA_NAME.matcher(name).matches()) {
+            throw new InvalidSettingException(key, value, "camera names are 1 to 32 letters, digits, '-' or '_'"
+                    + " (not starting with '-' or '_'), was '" + ShownValue.of(name) + "'");
+        }
+        if (name.equalsIgnoreCase(Settings.UNNAMED)) {
+            throw new InvalidSettingException(key, value, "'" + Settings.UNNAMED + "' is the unnamed camera's name; choose another");
+        }
+        return name;
+    }
+
+    private static Settings namedCamera(Reader r, Settings server, String name) {
+        String base = ConfigKeys.NAMED_CAMERA + name;
+        String sourceKey = ConfigKeys.key(base);
+        String source = r.optional(base);
+        if (source == null || source.isBlank()) {
+            throw new InvalidSettingException(sourceKey, source,
+                    "must name the camera: test-pattern[:WxH][@FPS], an http:// or https:// MJPEG URL, or a camera command");
+        }
+        source = source.trim();
+        String scoped = base + ".";
+        Settings.TestPatternSpec pattern = null;
+        Settings.HttpSourceSpec http = null;
+        List<String> command = List.of();
+        String lower = source.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("test-pattern")) {
+            pattern = testPattern(sourceKey, source);
+        } else if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            http = httpSource(sourceKey, source, r.optional(scoped + ConfigKeys.CAMERA_USER),
+                    r.optional(scoped + ConfigKeys.CAMERA_PASSWORD));
+        } else {
+            command = splitWords(sourceKey, source);
+        }
+        int clients = r.integer(scoped + ConfigKeys.MAX_CLIENTS, server.maxClients(), 1, 100_000);
+        int buffer = r.integer(scoped + ConfigKeys.BUFFER_SIZE, server.bufferSize(), 1, 1024);
+        int frameBytes = r.integer(scoped + ConfigKeys.MAX_FRAME_SIZE, server.maxFrameBytes(), 1024, 64 * 1024 * 1024);
+        int timeout = r.integer(scoped + ConfigKeys.CAMERA_TIMEOUT, server.cameraTimeoutSeconds(), 0, 3600);
+        int idle = r.integer(scoped + ConfigKeys.IDLE_STOP, server.idleStopSeconds(), 0, 86_400);
+        int warmup = r.integer(scoped + ConfigKeys.WARMUP_FRAMES, server.warmupFrames(), 0, 1000);
+        return server.withCamera(command, pattern, http, clients, buffer, frameBytes, timeout, idle, warmup);
+    }
+
+    /** Whether the unnamed camera was configured on purpose, not just left at the bundled defaults. */
+    private static boolean unnamedCameraConfigured(Config config) {
+        for (String flag : List.of(ConfigKeys.CAMERA, ConfigKeys.CAMERA_CMD, ConfigKeys.CAMERA_ARGS, ConfigKeys.CAMERA_URL)) {
+            ConfigValue value = config.getConfigValue(ConfigKeys.key(flag));
+            if (value.getValue() != null && !value.getValue().isBlank() && value.getSourceOrdinal() > DEFAULTS_ORDINAL) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A URL for an error message, with any password replaced. */
@@ -203,17 +302,17 @@ public final class SettingsLoader {
         }
     }
 
-    private static Settings.TestPatternSpec testPattern(String value) {
+    private static Settings.TestPatternSpec testPattern(String key, String value) {
         Matcher m = TEST_PATTERN.matcher(value);
         if (!m.matches()) {
-            throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.CAMERA), value,
+            throw new InvalidSettingException(key, value,
                     "must be 'command' or 'test-pattern[:WIDTHxHEIGHT][@FPS]'");
         }
         int width = m.group(1) == null ? 640 : Integer.parseInt(m.group(1));
         int height = m.group(2) == null ? 480 : Integer.parseInt(m.group(2));
         int fps = m.group(3) == null ? 30 : Integer.parseInt(m.group(3));
         if (width < 16 || height < 16 || width > 7680 || height > 4320 || fps < 1 || fps > 120) {
-            throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.CAMERA), value,
+            throw new InvalidSettingException(key, value,
                     "test pattern must be 16x16..7680x4320 at 1..120 fps");
         }
         return new Settings.TestPatternSpec(width, height, fps);
@@ -239,8 +338,18 @@ public final class SettingsLoader {
             return value;
         }
 
+        /** A setting that falls back to {@code fallback} when it is not set, such as a named camera's own limit. */
+        int integer(String flag, int fallback, int min, int max) {
+            String value = optional(flag);
+            return value == null || value.isBlank() ? fallback : integer(flag, value, min, max);
+        }
+
         int integer(String flag, int min, int max) {
-            String value = string(flag).trim();
+            return integer(flag, string(flag), min, max);
+        }
+
+        private int integer(String flag, String raw, int min, int max) {
+            String value = raw.trim();
             try {
                 int n = Integer.parseInt(value);
                 if (n >= min && n <= max) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.pistream.core.Camera;
+import org.pistream.core.Cameras;
 import org.pistream.core.CameraStatus;
 import org.pistream.core.DropReason;
 import org.pistream.core.Frame;
@@ -30,6 +31,7 @@ final class StatsReport {
 
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("version", version);
+        server.put("camera", app.name());
         server.put("startedAt", app.startedAt().toString());
         server.put("uptimeSeconds", round(app.uptime().toMillis() / 1000.0));
         Runtime runtime = Runtime.getRuntime();
@@ -117,6 +119,39 @@ final class StatsReport {
         output.put("deliveryLatencyMeanMs", round(b.deliveryLatency().snapshot().mean() / 1e6));
         root.put("output", output);
         return root;
+    }
+
+    /**
+     * Every camera in a line each, in the order they are configured, with where to find it: the
+     * page lists them from this. URLs are relative to the context root.
+     */
+    static List<Map<String, Object>> cameras(Cameras cameras) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (PiStream app : cameras.all().values()) {
+            FrameBroadcaster b = app.broadcaster();
+            CameraStatus status = app.camera().status();
+            Health health = app.health();
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("name", app.name());
+            c.put("default", app == cameras.main());
+            c.put("source", status.description());
+            c.put("state", status.state().key());
+            c.put("health", health.up() ? "UP" : "DOWN");
+            c.put("fps", round(b.inputFps(1)));
+            int[] size = resolution(b);
+            c.put("width", size == null ? null : size[0]);
+            c.put("height", size == null ? null : size[1]);
+            c.put("lastFrameAgeMs", health.lastFrameAgeMillis());
+            c.put("framesIn", b.framesIn());
+            c.put("clients", b.subscriberCount());
+            c.put("maxClients", b.maxSubscribers());
+            String base = CameraServlet.PATH + "/" + app.name() + "/";
+            c.put("stream", base + CameraServlet.STREAM);
+            c.put("snapshot", base + CameraServlet.SNAPSHOT);
+            c.put("stats", base + CameraServlet.STATS);
+            list.add(c);
+        }
+        return list;
     }
 
     /** Width and height of the newest camera frame, read from its JPEG header, or null before the first. */

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -15,7 +16,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** {@code /stats}: the server's numbers as JSON (see README for the fields). */
+/**
+ * {@code /stats}: the server's numbers as JSON (docs/STATS.md): the default camera's in full, and
+ * every camera in a line under {@code cameras}. {@code /cam/NAME/stats} is the same for camera NAME.
+ */
 final class StatsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     /*
@@ -27,11 +31,14 @@ final class StatsServlet extends HttpServlet {
             JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
     private static final String CONTENT_TYPE = "application/json";
 
+    private final transient Cameras cameras;
     private final transient PiStream app;
     private final String version;
     private final transient SecurityCounters counters;
 
-    StatsServlet(PiStream app, String version, SecurityCounters counters) {
+    /** @param app the camera shown in full */
+    StatsServlet(Cameras cameras, PiStream app, String version, SecurityCounters counters) {
+        this.cameras = cameras;
         this.app = app;
         this.version = version;
         this.counters = counters;
@@ -41,6 +48,7 @@ final class StatsServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws JsonProcessingException {
         Map<String, Object> report = StatsReport.of(app, version);
         SecurityStats.addTo(report, app.settings(), counters, connections());
+        report.put("cameras", StatsReport.cameras(cameras));
         byte[] body = JSON.writeValueAsBytes(report);
         NoCache.apply(response);
         AsyncContext async = request.startAsync();

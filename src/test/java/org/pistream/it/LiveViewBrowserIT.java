@@ -412,4 +412,48 @@ class LiveViewBrowserIT {
             EmbeddedServer.stop(cam);
         }
     }
+
+    @Test
+    void pageListsSeveralCamerasAndShowsOneOrAll() throws Exception {
+        Map<String, String> flags = Map.of("pistream.camera.front", "test-pattern:" + WIDTH + "x" + HEIGHT + "@10",
+                "pistream.camera.back", "test-pattern:160x120@10", "pistream.cameras", "front,back",
+                "pistream.port", "0", "pistream.address", "127.0.0.1", "pistream.stats-interval", "0");
+        Settings settings = SettingsLoader.load(SettingsLoader.config(flags, "test", getClass().getClassLoader()));
+        Server two = EmbeddedServer.create(settings, flags, "/");
+        two.start();
+        try {
+            String base = EmbeddedServer.uri(two).toString();
+            browser.open(base);
+            awaitLivePicture(PICTURE_TIMEOUT);
+            browser.await("the camera list", Duration.ofSeconds(5), () -> (Boolean) browser.script(
+                    "return !document.getElementById('cameras').hidden;"));
+            assertEquals(List.of("front", "back", "All"), browser.script(
+                    "return Array.from(document.querySelectorAll('#cameras a')).map(a => a.textContent);"));
+            assertEquals(WIDTH + "×" + HEIGHT, awaitResolution());
+
+            browser.script("Array.from(document.querySelectorAll('#cameras a')).find(a => a.textContent === 'back').click();");
+            browser.await("the back camera's page", Duration.ofSeconds(5),
+                    () -> browser.driver().getCurrentUrl().endsWith("?camera=back"));
+            awaitLivePicture(PICTURE_TIMEOUT);
+            String src = (String) browser.script("return document.getElementById('live').src;");
+            assertTrue(src.contains("/cam/back/stream?"), src);
+            browser.await("the back camera's size", Duration.ofSeconds(5), () -> "160×120".equals(awaitResolution()));
+            assertPictureMoves("camera back");
+
+            browser.script("Array.from(document.querySelectorAll('#cameras a')).find(a => a.textContent === 'All').click();");
+            browser.await("both cameras side by side", PICTURE_TIMEOUT, () -> (Boolean) browser.script(
+                    "var tiles = document.querySelectorAll('.tile img');"
+                            + "return tiles.length === 2 && Array.from(tiles).every(t => t.naturalWidth > 0);"));
+            assertEquals(List.of(320L, 160L), browser.script(
+                    "return Array.from(document.querySelectorAll('.tile img')).map(t => t.naturalWidth);"));
+            assertNoConsoleErrors();
+        } finally {
+            browser.open("about:blank");
+            EmbeddedServer.stop(two);
+        }
+    }
+
+    private static String awaitResolution() {
+        return browser.find("resolution").getText();
+    }
 }

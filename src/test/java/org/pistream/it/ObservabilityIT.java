@@ -124,13 +124,13 @@ class ObservabilityIT {
             assertEquals("UP", stats.at("/server/health").asText());
 
             Map<String, Double> m1 = metrics(base);
-            assertEquals(3.0, PrometheusText.value(m1, "pistream_clients"));
-            assertEquals(3.0, PrometheusText.value(m1, "pistream_clients_limit"));
-            assertEquals(320.0, PrometheusText.value(m1, "pistream_camera_width_pixels"));
-            assertEquals(240.0, PrometheusText.value(m1, "pistream_camera_height_pixels"));
-            assertEquals(1.0, PrometheusText.value(m1, "pistream_camera_state{state=\"streaming\"}"));
-            assertEquals(1.0, PrometheusText.value(m1, "pistream_healthy"));
-            assertTrue(PrometheusText.value(m1, "pistream_frames_sent_total") >= stats.at("/output/framesOut").asLong());
+            assertEquals(3.0, PrometheusText.value(m1, cam("pistream_clients")));
+            assertEquals(3.0, PrometheusText.value(m1, cam("pistream_clients_limit")));
+            assertEquals(320.0, PrometheusText.value(m1, cam("pistream_camera_width_pixels")));
+            assertEquals(240.0, PrometheusText.value(m1, cam("pistream_camera_height_pixels")));
+            assertEquals(1.0, PrometheusText.value(m1, cam("pistream_camera_state{state=\"streaming\"}")));
+            assertEquals(1.0, PrometheusText.value(m1, cam("pistream_healthy")));
+            assertTrue(PrometheusText.value(m1, cam("pistream_frames_sent_total")) >= stats.at("/output/framesOut").asLong());
 
             // A fourth viewer is one too many: 503, counted by reason in both places.
             try (MjpegClient refused = MjpegClient.open(base, "/stream")) {
@@ -139,7 +139,7 @@ class ObservabilityIT {
             JsonNode afterRefusal = Http.stats(base);
             assertEquals(rejectedBefore + 1, afterRefusal.at("/clients/rejectedByReason/max_clients").asLong());
             assertEquals(rejectedBefore + 1.0,
-                    PrometheusText.value(metrics(base), "pistream_connections_rejected_total{reason=\"max_clients\"}"));
+                    PrometheusText.value(metrics(base), cam("pistream_connections_rejected_total{reason=\"max_clients\"}")));
 
             // Frames flow: every counter moves forward while a viewer reads.
             for (int i = 0; i < 15; i++) {
@@ -149,10 +149,10 @@ class ObservabilityIT {
             for (String series : List.of("pistream_camera_frames_total", "pistream_camera_bytes_total",
                     "pistream_frames_sent_total", "pistream_bytes_sent_total", "pistream_frame_delivery_seconds_count",
                     "pistream_camera_frame_size_bytes_count")) {
-                assertTrue(PrometheusText.value(m2, series) > PrometheusText.value(m1, series), series);
+                assertTrue(PrometheusText.value(m2, cam(series)) > PrometheusText.value(m1, cam(series)), series);
             }
-            assertEquals(PrometheusText.value(m2, "pistream_frame_delivery_seconds_count"),
-                    PrometheusText.value(m2, "pistream_frame_delivery_seconds_bucket{le=\"+Inf\"}"));
+            assertEquals(PrometheusText.value(m2, cam("pistream_frame_delivery_seconds_count")),
+                    PrometheusText.value(m2, cam("pistream_frame_delivery_seconds_bucket{le=\"+Inf\"}")));
             JsonNode later = Http.stats(base);
             assertTrue(later.at("/camera/framesIn").asLong() > stats.at("/camera/framesIn").asLong());
             assertTrue(entryFor(later, "viewer-a").path("framesSent").asLong()
@@ -165,7 +165,7 @@ class ObservabilityIT {
             assertEquals(2, two.at("/clients/list").size());
             assertTrue(two.at("/clients/list").findValues("id").stream().noneMatch(n -> n.asLong() == leaving));
             assertNotNull(entryFor(two, "viewer-a"));
-            assertEquals(2.0, PrometheusText.value(metrics(base), "pistream_clients"));
+            assertEquals(2.0, PrometheusText.value(metrics(base), cam("pistream_clients")));
 
             JsonNode up = health(base, 200);
             assertEquals("UP", up.path("status").asText());
@@ -223,7 +223,7 @@ class ObservabilityIT {
             assertEquals("streaming", again.at("/checks/0/data/state").asText());
             JsonNode stats = Http.stats(base);
             assertTrue(stats.at("/camera/watchdogRestarts").asInt() >= 1, stats.toString());
-            assertTrue(PrometheusText.value(metrics(base), "pistream_camera_watchdog_restarts_total") >= 1);
+            assertTrue(PrometheusText.value(metrics(base), cam("pistream_camera_watchdog_restarts_total")) >= 1);
         }
     }
 
@@ -239,7 +239,7 @@ class ObservabilityIT {
                 Thread.sleep(100);
             }
             assertEquals("idle", Http.stats(base).at("/camera/state").asText(), "a probe is not a viewer");
-            assertEquals(1.0, PrometheusText.value(metrics(base), "pistream_camera_state{state=\"idle\"}"));
+            assertEquals(1.0, PrometheusText.value(metrics(base), cam("pistream_camera_state{state=\"idle\"}")));
         }
     }
 
@@ -271,5 +271,12 @@ class ObservabilityIT {
             assertTrue(s.output().contains("Settings: Settings["), s.output());
             assertFalse(s.output().contains("hunter"), s.output());
         }
+    }
+
+    /** A camera series of the single (unnamed) camera: every camera series carries its camera's name. */
+    private static String cam(String series) {
+        int brace = series.indexOf('{');
+        return brace < 0 ? series + "{camera=\"default\"}"
+                : series.substring(0, brace) + "{camera=\"default\"," + series.substring(brace + 1);
     }
 }

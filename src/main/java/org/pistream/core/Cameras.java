@@ -1,0 +1,68 @@
+package org.pistream.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every camera a server runs, each a {@link PiStream} of its own (supervisor, broadcaster, limits,
+ * timer), so one camera crashing or flooding leaves the others alone. One of them is the default,
+ * which {@code /stream} and {@code /snapshot} serve; the others are reached by name. Starts them in
+ * the order they are listed and stops them in reverse.
+ */
+public final class Cameras extends Lifecycle {
+    private final Map<String, PiStream> byName = new LinkedHashMap<>();
+    private final String defaultName;
+
+    public Cameras(Settings settings) {
+        if (settings.cameras().isEmpty() || settings.defaultCamera() == null) {
+            byName.put(Settings.UNNAMED, new PiStream(Settings.UNNAMED, settings.alone(), !settings.cameras().isEmpty()));
+        }
+        for (Settings.NamedCamera camera : settings.cameras()) {
+            byName.put(camera.name(), new PiStream(camera.name(), camera.settings(), true));
+        }
+        this.defaultName = settings.defaultCamera() == null ? Settings.UNNAMED : settings.defaultCamera();
+    }
+
+    /** The camera {@code /stream} and {@code /snapshot} serve. */
+    public PiStream main() {
+        return byName.get(defaultName);
+    }
+
+    public String defaultName() {
+        return defaultName;
+    }
+
+    /** The camera of that name, or null. */
+    public PiStream get(String name) {
+        return byName.get(name);
+    }
+
+    /** Every camera by name, in the order they are listed (the configured order). */
+    public Map<String, PiStream> all() {
+        return Collections.unmodifiableMap(byName);
+    }
+
+    /** Whether there is more than the one unnamed camera. */
+    public boolean several() {
+        return byName.size() > 1;
+    }
+
+    @Override
+    protected void doStart() {
+        for (PiStream camera : byName.values()) {
+            camera.start();
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        List<PiStream> reversed = new ArrayList<>(byName.values());
+        Collections.reverse(reversed);
+        for (PiStream camera : reversed) {
+            camera.stop();
+        }
+    }
+}
