@@ -183,9 +183,14 @@ abstract class DropInContract {
     @Order(4)
     void testPatternCameraStopsWithItsWebapp() throws Exception {
         Map<String, Integer> installedThreads = Jcmd.piStreamThreads(container.processHandle().pid());
-        JsonNode stats = deployStreamAndUndeploy(Map.of("pistream.camera", "test-pattern:160x120@10"), installedThreads);
+        // With a second, named camera: both stop with the webapp, and no thread of either is left.
+        JsonNode stats = deployStreamAndUndeploy(Map.of("pistream.camera", "test-pattern:160x120@10",
+                "pistream.camera.side", "test-pattern:96x64@10"), installedThreads);
         assertEquals("test-pattern", stats.at("/camera/kind").asText());
         assertEquals(160, stats.at("/camera/width").asInt());
+        assertEquals(2, stats.at("/cameras").size(), stats.toString());
+        assertEquals("side", stats.at("/cameras/1/name").asText());
+        assertEquals("cam/side/stream", stats.at("/cameras/1/stream").asText());
         assertNoLeakWarnings();
     }
 
