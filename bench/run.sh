@@ -4,6 +4,7 @@
 #
 #   bench/run.sh [CLIENTS...]              (default: 10 500)
 #   DURATION=20 LOAD_ARGS="--stall 20" bench/run.sh 120
+#   FPS=5 bench/run.sh 2000                 (dashboard style: many viewers, a slow camera)
 #
 # Results: $WORK/results/results.md (one row per server and client count; see ../shared/bench/README.md
 # for the columns). pi-stream runs with the small-board JVM options of etc/jvm-pi.options.
@@ -14,9 +15,12 @@ DURATION=${DURATION:-20}
 PORT=${PORT:-18470}
 OUT=${OUT:-$WORK/results}
 LOAD_ARGS=${LOAD_ARGS:-}
+FPS=${FPS:-30}
+# Every viewer holds a socket in the server and one in the load tool (README: Tuning).
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 bench_setup
 JVM_OPTS=$(grep -v '^#' "$ROOT/etc/jvm-pi.options" | tr '\n' ' ')
-FEED="$TOOLS/feeder --frames $FRAMES --fps 30 --quiet"
+FEED="$TOOLS/feeder --frames $FRAMES --fps $FPS --quiet"
 export BENCH_BIN=$TOOLS
 
 "$TOOLS/bench-run.sh" --name limit-server --out "$OUT" --clients "$CLIENTS" --duration "$DURATION" --idle-wait 20 \
@@ -25,7 +29,7 @@ export BENCH_BIN=$TOOLS
 
 "$TOOLS/bench-run.sh" --name pi-stream --out "$OUT" --clients "$CLIENTS" --duration "$DURATION" --idle-wait 20 --settle 4 \
     ${LOAD_ARGS:+--load-args "$LOAD_ARGS"} \
-    --server "java $JVM_OPTS -jar $WAR --port $PORT --address 127.0.0.1 --stats-interval 0 --max-clients 5000 --max-connections 6000 --max-connections-per-address 0 --max-clients-per-address 0 --camera-cmd $TOOLS/feeder --camera-args '--frames $FRAMES --out - --fps 30 --quiet'" \
+    --server "java $JVM_OPTS -jar $WAR --port $PORT --address 127.0.0.1 --stats-interval 0 --max-clients 5000 --max-connections 6000 --max-connections-per-address 0 --max-clients-per-address 0 --camera-cmd $TOOLS/feeder --camera-args '--frames $FRAMES --out - --fps $FPS --quiet'" \
     --url "127.0.0.1:$PORT/stream"
 
 cat "$OUT/results.md"
