@@ -446,6 +446,8 @@ class LiveViewBrowserIT {
                             + "return tiles.length === 2 && Array.from(tiles).every(t => t.naturalWidth > 0);"));
             assertEquals(List.of(320L, 160L), browser.script(
                     "return Array.from(document.querySelectorAll('.tile img')).map(t => t.naturalWidth);"));
+            Files.createDirectories(SCREENSHOTS);
+            Files.write(SCREENSHOTS.resolve("live-view-all-cameras.png"), browser.screenshotPng());
             assertNoConsoleErrors();
         } finally {
             browser.open("about:blank");
