@@ -132,6 +132,9 @@ class DebPackageIT {
         expected.put("./usr/share/doc/pi-stream/examples/nginx/conf.d/pi-stream-upstream.conf", plain);
         expected.put("./usr/share/doc/pi-stream/examples/nginx/snippets/pi-stream.conf", plain);
         expected.put("./usr/share/doc/pi-stream/examples/haproxy/pi-stream.cfg", plain);
+        expected.put("./usr/share/doc/pi-stream/examples/relay/nginx.conf", plain);
+        expected.put("./usr/share/doc/pi-stream/examples/relay/haproxy.cfg", plain);
+        expected.put("./usr/share/doc/pi-stream/examples/relay/relay.properties", plain);
         assertEquals(expected, files);
         assertEquals(Files.size(ServerProcess.war()), warSize, "the package carries the WAR this build made");
     }

@@ -1,5 +1,7 @@
 package org.pistream.it;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * closed with SIGTERM.
  */
 final class ProxyProcess implements AutoCloseable {
+    private static final Path PACKAGING = Path.of("packaging");
+
     private final Process process;
     private final Path log;
     private final int port;
@@ -42,6 +46,69 @@ final class ProxyProcess implements AutoCloseable {
                 Thread.sleep(20);
             }
         }
+    }
+
+    /**
+     * nginx in the foreground on loopback {@code port}: the main file of Debian's nginx.conf cut to
+     * what a test's own nginx needs (pid, logs and temporary files under {@code dir}), with
+     * {@code http} as its http block's contents.
+     */
+    static ProxyProcess nginx(Path dir, int port, int workerConnections, String http) throws IOException, InterruptedException {
+        String conf = "worker_processes 1;\n"
+                + "pid " + dir.resolve("nginx.pid") + ";\n"
+                + "error_log " + dir.resolve("error.log") + " info;\n"
+                + "events { worker_connections " + workerConnections + "; }\n"
+                + "http {\n"
+                + "  access_log " + dir.resolve("access.log") + ";\n"
+                + "  client_body_temp_path " + dir.resolve("body") + ";\n"
+                + "  proxy_temp_path " + dir.resolve("proxy") + ";\n"
+                + "  fastcgi_temp_path " + dir.resolve("fastcgi") + ";\n"
+                + "  uwsgi_temp_path " + dir.resolve("uwsgi") + ";\n"
+                + "  scgi_temp_path " + dir.resolve("scgi") + ";\n"
+                + http
+                + "}\n";
+        Path nginxConf = dir.resolve("nginx.conf");
+        Files.writeString(nginxConf, conf);
+        return start(List.of(tool("nginx").toString(), "-e", dir.resolve("error.log").toString(), "-p", dir.toString(),
+                "-c", nginxConf.toString(), "-g", "daemon off;"), port, dir.resolve("nginx.out"));
+    }
+
+    /** HAProxy in the foreground with the configuration {@code cfg}, which must bind loopback {@code port}. */
+    static ProxyProcess haproxy(Path dir, int port, String cfg) throws IOException, InterruptedException {
+        Path file = dir.resolve("haproxy.cfg");
+        Files.writeString(file, cfg);
+        return start(List.of(tool("haproxy").toString(), "-db", "-f", file.toString()), port, dir.resolve("haproxy.out"));
+    }
+
+    /** A proxy from Debian's packages; /usr/sbin may be missing from a user's PATH. */
+    static Path tool(String program) {
+        Path inSbin = Path.of("/usr/sbin", program);
+        return ExternalTools.find(program) == null && Files.isExecutable(inSbin) ? inSbin : ExternalTools.require(program);
+    }
+
+    /** A new directory under the build directory for one proxy's files. */
+    static Path directory(String prefix) throws IOException {
+        return Files.createTempDirectory(Path.of(System.getProperty("pistream.build.dir", "target")), prefix);
+    }
+
+    /** A file under {@code packaging/}, as shipped. */
+    static String shipped(String path) throws IOException {
+        return Files.readString(PACKAGING.resolve(path), StandardCharsets.UTF_8);
+    }
+
+    /** The absolute path of a file under {@code packaging/}, for an include. */
+    static Path shippedPath(String path) {
+        return PACKAGING.resolve(path).toAbsolutePath();
+    }
+
+    /**
+     * {@code text} with {@code from} replaced; fails unless {@code from} occurs exactly once, so a
+     * test changes a shipped file's addresses and nothing else.
+     */
+    static String replaceOnce(String text, String from, String to) {
+        int at = text.indexOf(from);
+        assertTrue(at >= 0 && text.indexOf(from, at + 1) < 0, "the shipped file has '" + from + "' once");
+        return text.substring(0, at) + to + text.substring(at + from.length());
     }
 
     URI uri(String path) {

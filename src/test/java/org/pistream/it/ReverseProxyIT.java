@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReverseProxyIT {
     private static final int FRAMES = 40;
-    private static final Path PACKAGING = Path.of("packaging");
     private static final HttpClient NO_REDIRECTS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static ServerProcess server;
@@ -59,50 +57,29 @@ class ReverseProxyIT {
 
     @Test
     void nginxWithTheShippedSnippetsStreamsUnderCameraWithoutDelay() throws Exception {
-        Path nginx = tool("nginx");
-        Path dir = Files.createTempDirectory(Path.of(System.getProperty("pistream.build.dir", "target")), "nginx-");
+        Path dir = ProxyProcess.directory("nginx-");
         int port = ServerProcess.freePort();
         Path upstream = dir.resolve("pi-stream-upstream.conf");
-        Files.writeString(upstream, replaceOnce(read("nginx/conf.d/pi-stream-upstream.conf"),
+        Files.writeString(upstream, ProxyProcess.replaceOnce(ProxyProcess.shipped("nginx/conf.d/pi-stream-upstream.conf"),
                 "server 127.0.0.1:8080;", "server 127.0.0.1:" + server.port() + ";"));
-        // The http block of Debian's nginx.conf, cut to what a foreground nginx of the test's own needs.
-        String conf = "worker_processes 1;\n"
-                + "pid " + dir.resolve("nginx.pid") + ";\n"
-                + "error_log " + dir.resolve("error.log") + " info;\n"
-                + "events { worker_connections 64; }\n"
-                + "http {\n"
-                + "  access_log " + dir.resolve("access.log") + ";\n"
-                + "  client_body_temp_path " + dir.resolve("body") + ";\n"
-                + "  proxy_temp_path " + dir.resolve("proxy") + ";\n"
-                + "  fastcgi_temp_path " + dir.resolve("fastcgi") + ";\n"
-                + "  uwsgi_temp_path " + dir.resolve("uwsgi") + ";\n"
-                + "  scgi_temp_path " + dir.resolve("scgi") + ";\n"
-                + "  include " + upstream + ";\n"
+        String http = "  include " + upstream + ";\n"
                 + "  server {\n"
                 + "    listen 127.0.0.1:" + port + ";\n"
-                + "    include " + PACKAGING.resolve("nginx/snippets/pi-stream.conf").toAbsolutePath() + ";\n"
-                + "  }\n"
-                + "}\n";
-        Path nginxConf = dir.resolve("nginx.conf");
-        Files.writeString(nginxConf, conf);
-        try (ProxyProcess proxy = ProxyProcess.start(List.of(nginx.toString(), "-e", dir.resolve("error.log").toString(),
-                "-p", dir.toString(), "-c", nginxConf.toString(), "-g", "daemon off;"), port, dir.resolve("nginx.out"))) {
+                + "    include " + ProxyProcess.shippedPath("nginx/snippets/pi-stream.conf") + ";\n"
+                + "  }\n";
+        try (ProxyProcess proxy = ProxyProcess.nginx(dir, port, 64, http)) {
             checkThroughProxy("nginx", proxy);
         }
     }
 
     @Test
     void haproxyWithTheShippedConfigurationStreamsUnderCameraWithoutDelay() throws Exception {
-        Path haproxy = tool("haproxy");
-        Path dir = Files.createTempDirectory(Path.of(System.getProperty("pistream.build.dir", "target")), "haproxy-");
+        Path dir = ProxyProcess.directory("haproxy-");
         int port = ServerProcess.freePort();
-        String cfg = read("haproxy/pi-stream.cfg");
-        cfg = replaceOnce(cfg, "bind :80", "bind 127.0.0.1:" + port);
-        cfg = replaceOnce(cfg, "server pi-stream 127.0.0.1:8080", "server pi-stream 127.0.0.1:" + server.port());
-        Path file = dir.resolve("pi-stream.cfg");
-        Files.writeString(file, cfg);
-        try (ProxyProcess proxy = ProxyProcess.start(List.of(haproxy.toString(), "-db", "-f", file.toString()), port,
-                dir.resolve("haproxy.out"))) {
+        String cfg = ProxyProcess.shipped("haproxy/pi-stream.cfg");
+        cfg = ProxyProcess.replaceOnce(cfg, "bind :80", "bind 127.0.0.1:" + port);
+        cfg = ProxyProcess.replaceOnce(cfg, "server pi-stream 127.0.0.1:8080", "server pi-stream 127.0.0.1:" + server.port());
+        try (ProxyProcess proxy = ProxyProcess.haproxy(dir, port, cfg)) {
             checkThroughProxy("haproxy", proxy);
         }
     }
@@ -184,21 +161,5 @@ class ReverseProxyIT {
             }
             return new Arrivals(firstFrameMillis, arrivals);
         }
-    }
-
-    /** A proxy from Debian's packages; /usr/sbin may be missing from a user's PATH. */
-    private static Path tool(String program) {
-        Path inSbin = Path.of("/usr/sbin", program);
-        return ExternalTools.find(program) == null && Files.isExecutable(inSbin) ? inSbin : ExternalTools.require(program);
-    }
-
-    private static String read(String shipped) throws IOException {
-        return Files.readString(PACKAGING.resolve(shipped), StandardCharsets.UTF_8);
-    }
-
-    private static String replaceOnce(String text, String from, String to) {
-        int at = text.indexOf(from);
-        assertTrue(at >= 0 && text.indexOf(from, at + 1) < 0, "the shipped file has '" + from + "' once");
-        return text.substring(0, at) + to + text.substring(at + from.length());
     }
 }
