@@ -18,7 +18,7 @@ WORK=${WORK:-/tmp/pistream-bench-start}
 source "$(dirname "$0")/common.sh"
 RUNS=${RUNS:-5}
 CAMERAS=${CAMERAS:-test-pattern feeder}
-PORT=${PORT:-18471}
+PORT=${PORT:-18497}
 POLL=${POLL:-0.015}
 OUT=${OUT:-$WORK/results}
 VARIANTS=("$@")
@@ -37,6 +37,10 @@ camera_flags() {
     esac
 }
 
+port_free() {
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null
+}
+
 # One start: prints "wall_s cpu_s load1".
 start_once() {
     local war=$1 extra=$2 camera=$3 pid t0 t1 cpu load code
@@ -44,6 +48,15 @@ start_once() {
     read -r -a args <<<"$(camera_flags "$camera")"
     if [ "$camera" = feeder ]; then
         args+=(--camera-args "--frames $FRAMES --out - --fps 30 --quiet")
+    fi
+    # Another server on the port would answer for ours: wait for it to go (the last start's), else stop.
+    for _ in $(seq 1 100); do
+        port_free && break
+        sleep 0.1
+    done
+    if ! port_free; then
+        echo "port $PORT is in use by another program: set PORT" >&2
+        exit 1
     fi
     load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$EPOCHREALTIME
