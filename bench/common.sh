@@ -1,5 +1,5 @@
 # Shared set-up for the benchmark scripts: builds the reference instruments from ../shared/bench
-# into a work folder, makes the test frames once, and builds the WAR if it is missing.
+# into a work folder, makes the test frames once, and builds the WAR (BUILD=0: use the one there is).
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
 WORK=${WORK:-/tmp/pistream-bench}
@@ -15,7 +15,9 @@ bench_setup() {
     if [ ! -d "$FRAMES" ]; then
         "$TOOLS/make-frames.sh" "$FRAMES" 640x480 60 >/dev/null
     fi
-    (cd "$ROOT" && mvn -B -q package -DskipTests)
+    if [ "${BUILD:-1}" != 0 ]; then
+        (cd "$ROOT" && mvn -B -q package -DskipTests)
+    fi
 }
 
 # Prints "threads fds rss_kb" of a process.

@@ -14,8 +14,8 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 
 /**
- * Logging of the embedded launcher: Logback, configured by {@code logback.xml} and the flags, with
- * JUL bridged into SLF4J. Only the launcher does this; in a container the container owns JUL.
+ * Logging of the embedded launcher: Logback, configured by {@link LogDefaults} (or the file that
+ * {@code -Dlogback.configurationFile} names) and the flags, with JUL bridged into SLF4J. Only the launcher does this; in a container the container owns JUL.
  *
  * <p>Levels are applied in this order, later ones winning for the loggers they name: the root
  * level ({@code --log-level}; Jetty never below INFO), {@code --verbose} (pi-stream at DEBUG), then
@@ -23,13 +23,12 @@ import ch.qos.logback.core.ConsoleAppender;
  */
 final class LogSetup {
     static final String JSON = "json";
-    private static final String CONSOLE = "CONSOLE";
 
     private LogSetup() {
     }
 
     /**
-     * @param format    {@code text} (logback.xml's pattern) or {@code json} (one object per line)
+     * @param format    {@code text} (the pattern of LogDefaults or the configuration file) or {@code json} (one object per line)
      * @param perLogger levels by logger name from {@link LogLevels#parse}; {@link LogLevels#ROOT} is the root
      */
     static void apply(String level, boolean verbose, String format, Map<String, String> perLogger) {
@@ -63,9 +62,9 @@ final class LogSetup {
      * message template and its arguments are left out: the formatted message says it once.
      */
     private static void useJson(LoggerContext context) {
-        Appender<ILoggingEvent> appender = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(CONSOLE);
+        Appender<ILoggingEvent> appender = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(LogDefaults.CONSOLE);
         if (!(appender instanceof ConsoleAppender<ILoggingEvent> console)) {
-            throw new IllegalStateException("logback.xml has no ConsoleAppender named " + CONSOLE);
+            throw new IllegalStateException("the Logback configuration has no ConsoleAppender named " + LogDefaults.CONSOLE);
         }
         JsonEncoder encoder = new JsonEncoder();
         encoder.setContext(context);

@@ -14,7 +14,6 @@ import org.pistream.core.Health;
 import org.pistream.core.Cameras;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * {@code /healthz}: 200 and {@code {"status":"UP","checks":[...]}} while every camera delivers fresh
@@ -24,7 +23,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class HealthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/json";
 
     private final transient Cameras cameras;
@@ -36,7 +34,7 @@ final class HealthServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws JsonProcessingException {
         Map<String, Health> health = health();
-        byte[] body = JSON.writeValueAsBytes(body(health));
+        byte[] body = JsonBody.of(body(health));
         NoCache.apply(response);
         response.setStatus(status(health));
         AsyncContext async = request.startAsync();

@@ -2,6 +2,7 @@ package org.pistream.web;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.function.Supplier;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
@@ -15,29 +16,47 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * {@code /metrics}: the registry in the Prometheus text exposition format (version 0.0.4), which
  * every Prometheus, VictoriaMetrics, Grafana Agent and Telegraf scraper reads. The body is built in
  * memory (a few kilobytes) and written without blocking a thread.
+ *
+ * <p>The registry is built at the first scrape, not at start-up: its JVM collectors load the JDK's
+ * management classes, which would delay the first frame on a small board. Requests run on container
+ * threads; the first one to need the registry builds it under this servlet's lock.
  */
 final class MetricsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
+    private static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
-    private final transient PrometheusRegistry registry;
+    private final transient Supplier<PrometheusRegistry> factory;
+    private transient PrometheusRegistry registry;
 
-    MetricsServlet(PrometheusRegistry registry) {
-        this.registry = registry;
+    /** @param factory builds the registry, once, at the first scrape */
+    MetricsServlet(Supplier<PrometheusRegistry> factory) {
+        this.factory = factory;
+    }
+
+    private synchronized PrometheusRegistry registry() {
+        if (registry == null) {
+            registry = factory.get();
+        }
+        return registry;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
-        TEXT.write(body, registry.scrape());
+        Text.WRITER.write(body, registry().scrape());
         NoCache.apply(response);
         AsyncContext async = request.startAsync();
-        AsyncResponses.send(async, TEXT.getContentType(), body.toByteArray(), 0, body.size());
+        AsyncResponses.send(async, CONTENT_TYPE, body.toByteArray(), 0, body.size());
     }
 
     @Override
     protected void doHead(HttpServletRequest request, HttpServletResponse response) {
         NoCache.apply(response);
-        response.setContentType(TEXT.getContentType());
+        response.setContentType(CONTENT_TYPE);
+    }
+
+    /** Loaded at the first scrape, with the exposition format's classes. */
+    private static final class Text {
+        static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
     }
 }

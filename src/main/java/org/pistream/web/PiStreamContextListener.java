@@ -108,7 +108,7 @@ public final class PiStreamContextListener implements ServletContextListener {
             named.put(mainCamera.name(), new CameraServlet.Endpoints(new StreamServlet(mainCamera.broadcaster(), mainCamera.timer()),
                     new SnapshotServlet(mainCamera), new StatsServlet(started, mainCamera, version, counters)));
             register(context, "cameras", new CameraServlet(named), "/" + CameraServlet.PATH + "/*");
-            register(context, "metrics", new MetricsServlet(metricsRegistry(started, version)), "/metrics");
+            register(context, "metrics", new MetricsServlet(() -> metricsRegistry(started, version)), "/metrics");
             register(context, "health", new HealthServlet(started), "/healthz");
             if (settings.limits().maxClientsPerAddress() > 0) {
                 FilterRegistration.Dynamic perAddress = context.addFilter("clients-per-address",

@@ -11,10 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * {@code /stats}: the server's numbers as JSON (docs/STATS.md): the default camera's in full, and
@@ -22,13 +19,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class StatsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    /*
-     * Jackson's default buffer pool keeps one buffer per thread in a ThreadLocal, so every container
-     * thread that served /stats would hold an instance of a webapp class after an undeploy. A pool
-     * owned by this mapper goes away with the webapp.
-     */
-    private static final ObjectMapper JSON = new ObjectMapper(
-            JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
     private static final String CONTENT_TYPE = "application/json";
 
     private final transient Cameras cameras;
@@ -49,7 +39,7 @@ final class StatsServlet extends HttpServlet {
         Map<String, Object> report = StatsReport.of(app, version);
         SecurityStats.addTo(report, app.settings(), counters, connections());
         report.put("cameras", StatsReport.cameras(cameras));
-        byte[] body = JSON.writeValueAsBytes(report);
+        byte[] body = JsonBody.of(report);
         NoCache.apply(response);
         AsyncContext async = request.startAsync();
         AsyncResponses.send(async, CONTENT_TYPE, body, 0, body.length);
