@@ -43,6 +43,12 @@ public final class PiStreamContextListener implements ServletContextListener {
      * its connection numbers, shown in {@code /stats}. Absent in a container.
      */
     public static final String CONNECTIONS_ATTRIBUTE = "org.pistream.connections";
+    /**
+     * Set by the embedded launcher: an {@code Integer}, the size in bytes above which its server
+     * writes response bytes straight to the connection, keeping none in its buffer (see
+     * {@link ChunkWriter}). Absent in a container, whose buffering is not known.
+     */
+    public static final String PASS_THROUGH_ATTRIBUTE = "org.pistream.passThroughAbove";
 
     /** Given by the embedded launcher; null in a container, where the listener reads its own. */
     private final Settings given;
@@ -89,7 +95,8 @@ public final class PiStreamContextListener implements ServletContextListener {
                     TimeUnit.MILLISECONDS);
             addProtections(context, settings, counters);
 
-            StreamServlet stream = new StreamServlet(started.broadcaster(), started.timer());
+            StreamServlet stream = new StreamServlet(started.broadcaster(), started.timer(),
+                    ChunkWriter.of(context.getAttribute(PASS_THROUGH_ATTRIBUTE)));
             register(context, "stream", stream, "/stream");
             SnapshotServlet snapshot = new SnapshotServlet(started);
             register(context, "snapshot", snapshot, "/snapshot");
