@@ -110,6 +110,10 @@ public final class EmbeddedServer {
             return stats;
         };
         context.setAttribute(PiStreamContextListener.CONNECTIONS_ATTRIBUTE, connectionStats);
+        // Jetty's HttpOutput copies a write into its buffer only up to the aggregation size (capped by
+        // the buffer size), after flushing what it holds; larger writes go to the connection as they are.
+        context.setAttribute(PiStreamContextListener.PASS_THROUGH_ATTRIBUTE,
+                Math.min(http.getOutputAggregationSize(), http.getOutputBufferSize()));
         context.addEventListener(new PiStreamContextListener(settings));
         addStaticFiles(context);
 

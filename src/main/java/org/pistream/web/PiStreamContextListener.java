@@ -45,6 +45,12 @@ public final class PiStreamContextListener implements ServletContextListener {
      * its connection numbers, shown in {@code /stats}. Absent in a container.
      */
     public static final String CONNECTIONS_ATTRIBUTE = "org.pistream.connections";
+    /**
+     * Set by the embedded launcher: an {@code Integer}, the size in bytes above which its server
+     * writes response bytes straight to the connection, keeping none in its buffer (see
+     * {@link ChunkWriter}). Absent in a container, whose buffering is not known.
+     */
+    public static final String PASS_THROUGH_ATTRIBUTE = "org.pistream.passThroughAbove";
 
     /** Given by the embedded launcher; null in a container, where the listener reads its own. */
     private final Settings given;
@@ -87,13 +93,14 @@ public final class PiStreamContextListener implements ServletContextListener {
         try {
             SecurityCounters counters = new SecurityCounters();
             addProtections(context, settings, counters);
+            ChunkWriter writer = ChunkWriter.of(context.getAttribute(PASS_THROUGH_ATTRIBUTE));
             Map<String, CameraServlet.Endpoints> endpoints = new LinkedHashMap<>();
             for (PiStream camera : started.all().values()) {
                 Settings.Limits limits = camera.settings().limits();
                 StallWatch stallWatch = new StallWatch(camera.broadcaster(), limits.clientTimeoutSeconds(), counters);
                 camera.timer().scheduleWithFixedDelay(stallWatch, stallWatch.periodMillis(), stallWatch.periodMillis(),
                         TimeUnit.MILLISECONDS);
-                endpoints.put(camera.name(), new CameraServlet.Endpoints(new StreamServlet(camera.broadcaster(), camera.timer()),
+                endpoints.put(camera.name(), new CameraServlet.Endpoints(new StreamServlet(camera.broadcaster(), camera.timer(), writer),
                         new SnapshotServlet(camera), new StatsServlet(started, camera, version, counters)));
             }
             CameraServlet.Endpoints main = endpoints.get(started.defaultName());
@@ -105,7 +112,7 @@ public final class PiStreamContextListener implements ServletContextListener {
             // The default camera's servlets are registered above; /cam/NAME/ gets its own instances
             // so that no servlet is initialised twice.
             PiStream mainCamera = started.main();
-            named.put(mainCamera.name(), new CameraServlet.Endpoints(new StreamServlet(mainCamera.broadcaster(), mainCamera.timer()),
+            named.put(mainCamera.name(), new CameraServlet.Endpoints(new StreamServlet(mainCamera.broadcaster(), mainCamera.timer(), writer),
                     new SnapshotServlet(mainCamera), new StatsServlet(started, mainCamera, version, counters)));
             register(context, "cameras", new CameraServlet(named), "/" + CameraServlet.PATH + "/*");
             register(context, "metrics", new MetricsServlet(() -> metricsRegistry(started, version)), "/metrics");

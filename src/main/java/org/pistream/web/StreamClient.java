@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * (a fan-out thread for a new frame, the container's thread for {@code onWritePossible}). It
  * writes while {@code isReady()} and returns when the connection is full; the container then calls
  * {@code onWritePossible} again. Frames are written whole from the shared buffer, and the output is
- * flushed once the client has caught up, so small frames are not left in the container's buffer.
+ * flushed once the client has caught up if bytes may still sit in the container's buffer (always
+ * in a container; in the embedded server only after small writes: see {@link ChunkWriter}).
  * {@link #finish} runs once, whichever of error, timeout, completion or shutdown comes first.
  */
 final class StreamClient implements FrameSubscriber, WriteListener, AsyncListener {
@@ -39,6 +40,7 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
     private final Histogram deliveryLatency;
     // Confined to the drain loop.
     private final StreamEncoder encoder;
+    private final ChunkWriter writer;
 
     private volatile AsyncContext async;
     private volatile ServletOutputStream out;
@@ -51,12 +53,13 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
 
     /** @param deliveryLatency where each frame's publish-to-written time goes, in nanoseconds */
     StreamClient(String remote, String userAgent, String path, StreamOptions options, ScheduledExecutorService timer,
-                 Histogram deliveryLatency) {
+                 Histogram deliveryLatency, ChunkWriter writer) {
         this.remote = remote;
         this.userAgent = userAgent == null ? "" : userAgent;
         this.path = path;
         this.encoder = new StreamEncoder(options, timer);
         this.deliveryLatency = deliveryLatency;
+        this.writer = writer;
     }
 
     /** Starts writing: called once the request is async and the subscription exists. */
@@ -99,9 +102,7 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
             while (o.isReady()) {
                 progressed = true;
                 if (!encoder.started()) {
-                    StreamEncoder.Chunk preamble = encoder.preamble();
-                    o.write(preamble.bytes(), preamble.offset(), preamble.length());
-                    needsFlush = true;
+                    needsFlush = writer.write(o, encoder.preamble());
                     continue;
                 }
                 StreamEncoder.Chunk chunk = encoder.next(s);
@@ -116,8 +117,7 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
                     o.flush();
                     continue;
                 }
-                o.write(chunk.bytes(), chunk.offset(), chunk.length());
-                needsFlush = true;
+                needsFlush = writer.write(o, chunk);
                 frameBytes += chunk.length();
                 if (chunk.endsFrame()) {
                     s.sent(frameBytes);

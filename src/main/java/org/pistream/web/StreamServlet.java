@@ -44,11 +44,16 @@ final class StreamServlet extends HttpServlet {
 
     private final transient FrameBroadcaster broadcaster;
     private final transient ScheduledExecutorService timer;
+    private final transient ChunkWriter writer;
 
-    /** @param timer the pi-stream timer, which wakes clients with a frame-rate cap when their next frame is due */
-    StreamServlet(FrameBroadcaster broadcaster, ScheduledExecutorService timer) {
+    /**
+     * @param timer  the pi-stream timer, which wakes clients with a frame-rate cap when their next frame is due
+     * @param writer how clients write to this container's output streams
+     */
+    StreamServlet(FrameBroadcaster broadcaster, ScheduledExecutorService timer, ChunkWriter writer) {
         this.broadcaster = broadcaster;
         this.timer = timer;
+        this.writer = writer;
     }
 
     @Override
@@ -67,7 +72,7 @@ final class StreamServlet extends HttpServlet {
         }
         StreamOptions options = new StreamOptions(flag(request, ADVANCE_HEADERS), flag(request, DUAL_FINAL_FRAMES), maxFps);
         StreamClient client = new StreamClient(remote, request.getHeader("User-Agent"), pathAndQuery(request), options, timer,
-                broadcaster.deliveryLatency());
+                broadcaster.deliveryLatency(), writer);
         Subscription subscription = broadcaster.subscribe(client);
         if (subscription == null) {
             log.warn("Client {} refused: {} of {} stream clients connected", remote, broadcaster.subscriberCount(),
