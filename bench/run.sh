@@ -19,7 +19,8 @@ FPS=${FPS:-30}
 # Every viewer holds a socket in the server and one in the load tool (README: Tuning).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 bench_setup
-JVM_OPTS=$(grep -v '^#' "$ROOT/etc/jvm-pi.options" | tr '\n' ' ')
+# JVM_EXTRA adds options to the Pi's, e.g. JVM_EXTRA=-XX:TieredStopAtLevel=1 to weigh C1 only.
+JVM_OPTS="$(grep -v '^#' "$ROOT/etc/jvm-pi.options" | tr '\n' ' ') ${JVM_EXTRA:-}"
 FEED="$TOOLS/feeder --frames $FRAMES --fps $FPS --quiet"
 export BENCH_BIN=$TOOLS
 

@@ -220,7 +220,11 @@ final class ConnectionGuard extends AbstractLifeCycle implements SelectorManager
     }
 
     private void check(EndPoint endPoint, long now) {
-        Peer peer = byRemote.get(endPoint.getRemoteSocketAddress());
+        java.net.SocketAddress remote = endPoint.getRemoteSocketAddress();
+        if (remote == null) {
+            return; // closed while the scan ran: nothing left to police
+        }
+        Peer peer = byRemote.get(remote);
         if (peer == null) {
             return;
         }

@@ -66,9 +66,15 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
     void attach(Subscription subscription, AsyncContext async, ServletOutputStream out) {
         this.subscription = subscription;
         this.async = async;
-        this.out = out;
         async.addListener(this);
-        out.setWriteListener(this); // the container calls onWritePossible when it can take the preamble
+        // The output is not ours to write until the container has the listener: a fan-out thread that
+        // wrote before would write in blocking mode, and setWriteListener would then fail (seen with
+        // 2,000 viewers joining a running camera). So out is published only after it.
+        out.setWriteListener(this);
+        this.out = out;
+        // onWritePossible may have come (on a container thread) while out was unset, and found nothing
+        // to write with: drain once more, through the subscription, so only one thread writes.
+        subscription.drainNow();
     }
 
     String remote() {
