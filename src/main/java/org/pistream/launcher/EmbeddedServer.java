@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedServer {
     /** Request line plus headers; larger heads get 431 (a longer request line, 414). Jetty's default, stated. */
     static final int MAX_REQUEST_HEAD_BYTES = 8192;
-    /** Jetty's per-response output buffer: small, since a viewer's response lasts as long as the viewer (see create). */
-    static final int OUTPUT_BUFFER_BYTES = 4096;
+    /** Jetty's per-response output buffer: its default, stated, because it sets the memory per viewer (see create). */
+    static final int OUTPUT_BUFFER_BYTES = 32768;
     /** Beyond max-connections, connections are still accepted up to this many more, to be answered 503. */
     static final int MIN_REFUSAL_ROOM = 16;
     /** A connection inside a request with no traffic for this long past the client timeout is closed by Jetty. */
@@ -73,10 +73,10 @@ public final class EmbeddedServer {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
-        // Each open response keeps an output buffer (direct memory) while it lasts, and a stream lasts
-        // as long as its viewer: 32 KB by default, 64 MB for 2,000 viewers, which ran the Pi options'
-        // direct memory out. Frames pass it by anyway (above the aggregation size they are written
-        // as they are); it only gathers part headers and the preamble.
+        // Each open response keeps an output buffer of this size (direct memory) while it lasts, and a
+        // stream lasts as long as its viewer: 2,000 viewers hold 64 MB (etc/jvm-pi.options sizes
+        // MaxDirectMemorySize for that). Smaller is not cheaper: Jetty then writes a 31 KB frame in
+        // buffer-sized pieces, and 8 KB tripled the CPU at 500 viewers (docs/BENCHMARKS.md).
         http.setOutputBufferSize(OUTPUT_BUFFER_BYTES);
         Settings.Limits limits = settings.limits();
         long idleMillis = TimeUnit.SECONDS.toMillis(Math.max(limits.clientTimeoutSeconds(), limits.headerTimeoutSeconds())
