@@ -163,6 +163,15 @@ public final class Subscription {
         }
     }
 
+    /**
+     * The subscriber has just become able to write (its connection is set up): runs the drain on a
+     * fan-out thread unless one is running, not on the caller's, which may be a container's request
+     * thread that must return.
+     */
+    public void drainSoon() {
+        signal();
+    }
+
     /** The connection can take bytes: drains on the calling thread unless a drain is already running. */
     public void drainNow() {
         if (wip.getAndIncrement() == 0) {

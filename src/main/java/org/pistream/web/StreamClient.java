@@ -73,8 +73,10 @@ final class StreamClient implements FrameSubscriber, WriteListener, AsyncListene
         out.setWriteListener(this);
         this.out = out;
         // onWritePossible may have come (on a container thread) while out was unset, and found nothing
-        // to write with: drain once more, through the subscription, so only one thread writes.
-        subscription.drainNow();
+        // to write with: drain once more, through the subscription, so only one thread writes, and on
+        // a fan-out thread, so this request thread returns at once (a container counts a thread still
+        // in a request at undeploy as a leak).
+        subscription.drainSoon();
     }
 
     String remote() {
