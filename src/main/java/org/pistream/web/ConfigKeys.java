@@ -77,14 +77,20 @@ public final class ConfigKeys {
 
     /** Whether {@code key} is a named camera's: {@code pistream.camera.NAME} or {@code pistream.camera.NAME.SETTING}. */
     public static boolean isNamedCameraKey(String key) {
+        return namedCamera(key) != null;
+    }
+
+    /** The camera NAME of a named camera's key ({@link #isNamedCameraKey}), or null for any other key. */
+    public static String namedCamera(String key) {
         String prefix = PREFIX + NAMED_CAMERA;
         if (!key.startsWith(prefix)) {
-            return false;
+            return null;
         }
         String rest = key.substring(prefix.length());
         int dot = rest.indexOf('.');
         String name = dot < 0 ? rest : rest.substring(0, dot);
-        return CAMERA_NAME.matcher(name).matches() && (dot < 0 || PER_CAMERA.contains(rest.substring(dot + 1)));
+        boolean valid = CAMERA_NAME.matcher(name).matches() && (dot < 0 || PER_CAMERA.contains(rest.substring(dot + 1)));
+        return valid ? name : null;
     }
 
     public static String key(String flag) {

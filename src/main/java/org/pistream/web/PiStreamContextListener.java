@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -94,27 +95,25 @@ public final class PiStreamContextListener implements ServletContextListener {
             SecurityCounters counters = new SecurityCounters();
             addProtections(context, settings, counters);
             ChunkWriter writer = ChunkWriter.of(context.getAttribute(PASS_THROUGH_ATTRIBUTE));
-            Map<String, CameraServlet.Endpoints> endpoints = new LinkedHashMap<>();
+            Function<PiStream, CameraServlet.Endpoints> endpointsOf = camera -> new CameraServlet.Endpoints(
+                    new StreamServlet(camera.broadcaster(), camera.timer(), writer), new SnapshotServlet(camera),
+                    new StatsServlet(started, camera, version, counters));
+            Map<String, CameraServlet.Endpoints> byName = new LinkedHashMap<>();
             for (PiStream camera : started.all().values()) {
                 Settings.Limits limits = camera.settings().limits();
                 StallWatch stallWatch = new StallWatch(camera.broadcaster(), limits.clientTimeoutSeconds(), counters);
                 camera.timer().scheduleWithFixedDelay(stallWatch, stallWatch.periodMillis(), stallWatch.periodMillis(),
                         TimeUnit.MILLISECONDS);
-                endpoints.put(camera.name(), new CameraServlet.Endpoints(new StreamServlet(camera.broadcaster(), camera.timer(), writer),
-                        new SnapshotServlet(camera), new StatsServlet(started, camera, version, counters)));
+                byName.put(camera.name(), endpointsOf.apply(camera));
             }
-            CameraServlet.Endpoints main = endpoints.get(started.defaultName());
+            // The container initialises the servlets registered here, CameraServlet those under /cam/: the
+            // default camera gets a set of its own for these paths, so that no servlet is initialised twice.
+            CameraServlet.Endpoints main = endpointsOf.apply(started.main());
             register(context, "stream", main.stream(), "/stream");
             register(context, "snapshot", main.snapshot(), "/snapshot");
             register(context, "root", new RootServlet(main.stream(), main.snapshot()), ""); // "": the context root exactly
             register(context, "stats", main.stats(), "/stats");
-            Map<String, CameraServlet.Endpoints> named = new LinkedHashMap<>(endpoints);
-            // The default camera's servlets are registered above; /cam/NAME/ gets its own instances
-            // so that no servlet is initialised twice.
-            PiStream mainCamera = started.main();
-            named.put(mainCamera.name(), new CameraServlet.Endpoints(new StreamServlet(mainCamera.broadcaster(), mainCamera.timer(), writer),
-                    new SnapshotServlet(mainCamera), new StatsServlet(started, mainCamera, version, counters)));
-            register(context, "cameras", new CameraServlet(named), "/" + CameraServlet.PATH + "/*");
+            register(context, "cameras", new CameraServlet(byName), "/" + CameraServlet.PATH + "/*");
             register(context, "metrics", new MetricsServlet(() -> metricsRegistry(started, version)), "/metrics");
             register(context, "health", new HealthServlet(started), "/healthz");
             if (settings.limits().maxClientsPerAddress() > 0) {

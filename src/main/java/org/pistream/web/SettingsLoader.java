@@ -214,16 +214,15 @@ public final class SettingsLoader {
                 }
             }
         }
-        String prefix = ConfigKeys.key(ConfigKeys.NAMED_CAMERA);
         Set<String> found = new TreeSet<>();
         for (String key : config.getPropertyNames()) {
-            if (key.startsWith(prefix) && ConfigKeys.isNamedCameraKey(key)) {
-                String rest = key.substring(prefix.length());
-                found.add(rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest);
+            String name = ConfigKeys.namedCamera(key);
+            if (name != null) {
+                found.add(name);
             }
         }
         for (String name : found) {
-            names.add(cameraName(prefix + name, name, name));
+            names.add(cameraName(ConfigKeys.key(ConfigKeys.NAMED_CAMERA + name), name, name));
         }
         List<Settings.NamedCamera> cameras = new ArrayList<>();
         for (String name : names) {
