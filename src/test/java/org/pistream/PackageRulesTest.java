@@ -1,7 +1,7 @@
 package org.pistream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,21 +13,27 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The direction of use is launcher -> web -> core: the core is plain Java, tested without a
- * container, and counts with its own classes, so neither servlets, Jetty nor the Prometheus client
- * may appear in it; only the launcher uses Jetty.
+ * The directions of use, which the package list shows: {@code launcher -> web -> core}, and inside
+ * the core the pipeline {@code source -> jpeg}, {@code fanout} knowing no source, {@code stats}
+ * reading snapshots only, {@code settings} and {@code jpeg} at the bottom. The core is plain Java,
+ * tested without a container, so neither servlets, Jetty nor the Prometheus client appear in it; only
+ * the launcher uses Jetty.
  */
 class PackageRulesTest {
     private static final Path SOURCES = Path.of("src", "main", "java", "org", "pistream");
 
-    private static List<String> importsMatching(String pkg, String... forbidden) throws IOException {
+    /** Import lines of the package {@code pkg} (with its sub-packages when {@code deep}) that start with a forbidden prefix. */
+    private static List<String> importsMatching(String pkg, boolean deep, String... forbidden) throws IOException {
+        Path dir = SOURCES.resolve(pkg.replace('.', '/'));
         List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.list(SOURCES.resolve(pkg))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        try (Stream<Path> walk = deep ? Files.walk(dir) : Files.list(dir)) {
+            List<Path> files = walk.filter(f -> f.toString().endsWith(".java")).toList();
+            assertTrue(!files.isEmpty(), "sources found in " + dir);
+            for (Path file : files) {
                 for (String line : Files.readAllLines(file)) {
                     for (String prefix : forbidden) {
                         if (line.startsWith("import " + prefix) || line.startsWith("import static " + prefix)) {
-                            found.add(file.getFileName() + ": " + line);
+                            found.add(SOURCES.relativize(file) + ": " + line);
                         }
                     }
                 }
@@ -38,15 +44,48 @@ class PackageRulesTest {
 
     @Test
     void coreImportsNoServletJettyPrometheusOrOuterPackage() throws IOException {
-        try (Stream<Path> files = Files.list(SOURCES.resolve("core"))) {
-            assertFalse(files.findAny().isEmpty(), "core sources found");
-        }
-        assertEquals(List.of(), importsMatching("core", "jakarta.", "org.eclipse.jetty", "io.prometheus",
+        assertEquals(List.of(), importsMatching("core", true, "jakarta.", "org.eclipse.jetty", "io.prometheus",
                 "org.pistream.web", "org.pistream.launcher"));
     }
 
     @Test
     void webImportsNoJettyAndNoLauncher() throws IOException {
-        assertEquals(List.of(), importsMatching("web", "org.eclipse.jetty", "org.pistream.launcher"));
+        assertEquals(List.of(), importsMatching("web", true, "org.eclipse.jetty", "org.pistream.launcher"));
+    }
+
+    @Test
+    void settingsAndJpegAreTheBottomOfTheCore() throws IOException {
+        assertEquals(List.of(), importsMatching("core.settings", true, "org.pistream.core.source", "org.pistream.core.fanout",
+                "org.pistream.core.stats", "org.pistream.core.jpeg", "org.pistream.core.picture", "org.pistream.core.Cameras",
+                "org.pistream.core.PiStream"));
+        assertEquals(List.of(), importsMatching("core.jpeg", true, "org.pistream.core.source", "org.pistream.core.fanout",
+                "org.pistream.core.stats", "org.pistream.core.picture", "org.pistream.core.settings", "org.pistream.core.Cameras",
+                "org.pistream.core.PiStream"));
+        assertEquals(List.of(), importsMatching("core.picture", true, "org.pistream.core.source", "org.pistream.core.fanout",
+                "org.pistream.core.stats", "org.pistream.core.settings", "org.pistream.core.Cameras", "org.pistream.core.PiStream"));
+    }
+
+    @Test
+    void fanOutKnowsNoSource() throws IOException {
+        assertEquals(List.of(), importsMatching("core.fanout", true, "org.pistream.core.source", "org.pistream.core.settings",
+                "org.pistream.core.Cameras", "org.pistream.core.PiStream", "org.pistream.core.CameraMonitor"));
+    }
+
+    @Test
+    void sourcesKnowNoFanOutInternalsAndNoServer() throws IOException {
+        assertEquals(List.of(), importsMatching("core.source", true, "org.pistream.core.Cameras", "org.pistream.core.PiStream",
+                "org.pistream.core.CameraMonitor", "org.pistream.core.stats"));
+    }
+
+    @Test
+    void statsReadSnapshotsNotFanOutOrSourceInternals() throws IOException {
+        assertEquals(List.of(), importsMatching("core.stats", true, "org.pistream.core.fanout.Subscription", "org.pistream.core.source.CameraSupervisor",
+                "org.pistream.core.source.HttpMjpegCamera", "org.pistream.core.Cameras", "org.pistream.core.PiStream"));
+    }
+
+    @Test
+    void webSubPackagesDoNotReachIntoEachOther() throws IOException {
+        assertEquals(List.of(), importsMatching("web.security", true, "org.pistream.web.observe", "org.pistream.web.stream"));
+        assertEquals(List.of(), importsMatching("web.stream", true, "org.pistream.web.observe"));
     }
 }

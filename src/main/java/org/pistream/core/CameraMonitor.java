@@ -1,5 +1,13 @@
 package org.pistream.core;
 
+import org.pistream.core.fanout.Frame;
+import org.pistream.core.fanout.FrameBroadcaster;
+import org.pistream.core.jpeg.JpegInfo;
+import org.pistream.core.picture.Placeholder;
+import org.pistream.core.source.Camera;
+import org.pistream.core.source.CameraState;
+import org.pistream.core.source.CameraStatus;
+import org.pistream.core.source.CameraSupervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

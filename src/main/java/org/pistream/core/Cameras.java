@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.pistream.core.settings.Settings;
+
 /**
  * Every camera a server runs, each a {@link PiStream} of its own (supervisor, broadcaster, limits,
  * timer), so one camera crashing or flooding leaves the others alone. One of them is the default,

@@ -6,6 +6,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.pistream.core.fanout.Frame;
+import org.pistream.core.fanout.FrameBroadcaster;
+import org.pistream.core.settings.Settings;
+import org.pistream.core.source.Backoff;
+import org.pistream.core.source.Camera;
+import org.pistream.core.source.CameraState;
+import org.pistream.core.source.CameraStatus;
+import org.pistream.core.source.CameraSupervisor;
+import org.pistream.core.source.HttpMjpegCamera;
+import org.pistream.core.source.TestPatternCamera;
+import org.pistream.core.stats.Health;
+import org.pistream.core.stats.StatsLogLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

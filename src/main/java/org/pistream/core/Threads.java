@@ -18,7 +18,7 @@ package org.pistream.core;
  * when the JVM creates them itself. Nothing pi-stream runs on these threads looks classes up by the
  * context class loader: loggers and classes are resolved through their defining loaders.
  */
-final class Threads {
+public final class Threads {
     /**
      * The camera a thread works for, when a server has several: added to the names of the threads
      * it creates (log lines show the thread), and inherited by their own threads, such as a camera
@@ -44,7 +44,7 @@ final class Threads {
     }
 
     /** Joins {@code thread} (null: nothing to do) for up to {@code millis}, and says so when it is still running. */
-    static void join(Thread thread, long millis, org.slf4j.Logger log) {
+    public static void join(Thread thread, long millis, org.slf4j.Logger log) {
         if (thread == null) {
             return;
         }
@@ -59,7 +59,7 @@ final class Threads {
     }
 
     /** A new, unstarted daemon thread; the caller starts it and joins it when it stops. */
-    static Thread daemon(String name, Runnable task) {
+    public static Thread daemon(String name, Runnable task) {
         String camera = CAMERA.get();
         Thread thread = new Thread(task, camera == null ? name : name + "@" + camera);
         thread.setDaemon(true);

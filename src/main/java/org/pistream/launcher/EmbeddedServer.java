@@ -22,7 +22,7 @@ import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.pistream.core.Cameras;
-import org.pistream.core.Settings;
+import org.pistream.core.settings.Settings;
 import org.pistream.web.PiStreamContextListener;
 import org.slf4j.LoggerFactory;
 

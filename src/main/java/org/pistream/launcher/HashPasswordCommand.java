@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
-import org.pistream.core.PasswordHash;
+import org.pistream.core.settings.PasswordHash;
 import org.pistream.web.ConfigKeys;
 
 /**

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.pistream.core.Settings;
+import org.pistream.core.settings.Settings;
 import org.pistream.web.InvalidSettingException;
 import org.pistream.web.SettingsLoader;
 import org.pistream.web.Version;

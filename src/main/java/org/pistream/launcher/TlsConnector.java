@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.pistream.core.Settings;
+import org.pistream.core.settings.Settings;
 
 /**
  * The HTTPS connector: TLS 1.2 and 1.3 only (Jetty's defaults already drop weak cipher suites), and

@@ -11,6 +11,11 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.pistream.web.observe.StatsServlet;
+import org.pistream.web.stream.NoCache;
+import org.pistream.web.stream.SnapshotServlet;
+import org.pistream.web.stream.StreamServlet;
+
 /**
  * {@code /cam/NAME/stream}, {@code /cam/NAME/snapshot} and {@code /cam/NAME/stats}: each camera's
  * own endpoints, served by that camera's servlets, which behave exactly as {@code /stream},
@@ -18,15 +23,15 @@ import jakarta.servlet.http.HttpServletResponse;
  * and answers). One registration for every camera, so the servlets are called directly, as the
  * context root calls the stream.
  */
-final class CameraServlet extends HttpServlet {
+public final class CameraServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    static final String PATH = "cam";
-    static final String STREAM = "stream";
-    static final String SNAPSHOT = "snapshot";
-    static final String STATS = "stats";
+    public static final String PATH = RequestPaths.CAMERAS;
+    public static final String STREAM = "stream";
+    public static final String SNAPSHOT = "snapshot";
+    public static final String STATS = "stats";
 
     /** One camera's servlets. */
-    record Endpoints(StreamServlet stream, SnapshotServlet snapshot, StatsServlet stats) {
+    public record Endpoints(StreamServlet stream, SnapshotServlet snapshot, StatsServlet stats) {
         HttpServlet get(String endpoint) {
             return switch (endpoint) {
                 case STREAM -> stream;
@@ -40,7 +45,7 @@ final class CameraServlet extends HttpServlet {
     private final transient Map<String, Endpoints> cameras;
 
     /** @param cameras every camera's servlets by name, in the order they are listed */
-    CameraServlet(Map<String, Endpoints> cameras) {
+    public CameraServlet(Map<String, Endpoints> cameras) {
         this.cameras = Collections.unmodifiableMap(new LinkedHashMap<>(cameras));
     }
 

@@ -17,7 +17,23 @@ import jakarta.servlet.ServletRegistration;
 
 import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
-import org.pistream.core.Settings;
+import org.pistream.core.settings.Settings;
+import org.pistream.web.observe.HealthServlet;
+import org.pistream.web.observe.MetricsServlet;
+import org.pistream.web.observe.PiStreamCollector;
+import org.pistream.web.observe.StatsServlet;
+import org.pistream.web.security.AllowedRequests;
+import org.pistream.web.security.BasicAuthFilter;
+import org.pistream.web.security.ClientsPerAddress;
+import org.pistream.web.security.CorsFilter;
+import org.pistream.web.security.SecurityCounters;
+import org.pistream.web.security.SecurityHeaders;
+import org.pistream.web.stream.ChunkWriter;
+import org.pistream.web.stream.PageHeaders;
+import org.pistream.web.stream.RootServlet;
+import org.pistream.web.stream.SnapshotServlet;
+import org.pistream.web.stream.StallWatch;
+import org.pistream.web.stream.StreamServlet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,9 +14,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
-import org.pistream.core.PasswordHash;
-import org.pistream.core.Secret;
-import org.pistream.core.Settings;
+import org.pistream.core.settings.PasswordHash;
+import org.pistream.core.settings.Secret;
+import org.pistream.core.settings.Settings;
 
 /**
  * Reads and checks the security settings (authentication, TLS, CORS) for {@link SettingsLoader}.

@@ -19,7 +19,7 @@ import org.codehaus.plexus.util.cli.CommandLineUtils;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.pistream.core.Settings;
+import org.pistream.core.settings.Settings;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;

@@ -1,14 +1,14 @@
 package org.pistream.web;
 
 /** A client-supplied value as error messages quote it: short, printable ASCII only. */
-final class ShownValue {
+public final class ShownValue {
     private static final int MAX = 40;
 
     private ShownValue() {
     }
 
     /** The value cut to 40 characters, anything but printable ASCII as {@code ?}, so a message cannot carry control bytes. */
-    static String of(String value) {
+    public static String of(String value) {
         String cut = value.length() <= MAX ? value : value.substring(0, MAX) + "...";
         StringBuilder sb = new StringBuilder(cut.length());
         for (int i = 0; i < cut.length(); i++) {

@@ -16,11 +16,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.pistream.core.Frame;
-import org.pistream.core.FrameBroadcaster;
-import org.pistream.core.FrameSubscriber;
-import org.pistream.core.RateMeter;
-import org.pistream.core.Subscription;
+import org.pistream.core.fanout.Frame;
+import org.pistream.core.fanout.FrameBroadcaster;
+import org.pistream.core.fanout.FrameSubscriber;
+import org.pistream.core.fanout.Subscription;
+import org.pistream.core.stats.RateMeter;
 
 /**
  * What the stats accounting costs per frame per client, against the same loop with it disabled.

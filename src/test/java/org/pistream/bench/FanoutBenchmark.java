@@ -17,10 +17,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.pistream.core.Frame;
-import org.pistream.core.FrameBroadcaster;
-import org.pistream.core.FrameSubscriber;
-import org.pistream.core.Subscription;
+import org.pistream.core.fanout.Frame;
+import org.pistream.core.fanout.FrameBroadcaster;
+import org.pistream.core.fanout.FrameSubscriber;
+import org.pistream.core.fanout.Subscription;
 
 /**
  * The broadcaster's own cost per frame: publish one 31 KB frame and wait until every subscriber has

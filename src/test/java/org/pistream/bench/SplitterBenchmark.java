@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.pistream.core.JpegFrameSplitter;
-import org.pistream.core.SplitterCounters;
+import org.pistream.core.jpeg.JpegFrameSplitter;
+import org.pistream.core.jpeg.SplitterCounters;
 
 /**
  * Splitter throughput on camera-like MJPEG: the frames of {@code -Dframes=DIR} (e.g. the shared

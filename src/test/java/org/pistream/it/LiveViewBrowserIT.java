@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.pistream.core.Settings;
+import org.pistream.core.settings.Settings;
 import org.pistream.launcher.EmbeddedServer;
 import org.pistream.web.SettingsLoader;
 

@@ -35,7 +35,7 @@ class TomcatDropInIT extends DropInContract {
         Pattern ours = Pattern.compile("^\\S+ \\S+ INFO \\[[^]]+\\] org\\.pistream\\.web\\.PiStreamContextListener\\."
                 + "contextInitialized pi-stream \\S+ ready at context path '/cam/front'$");
         assertTrue(lines.stream().anyMatch(l -> ours.matcher(l).matches()), String.join("\n", lines));
-        assertTrue(lines.stream().anyMatch(l -> l.contains("org.pistream.core.CameraSupervisor") && l.contains("Camera started: pid")),
+        assertTrue(lines.stream().anyMatch(l -> l.contains("org.pistream.core.source.CameraSupervisor") && l.contains("Camera started: pid")),
                 "lines from pi-stream's own threads: " + String.join("\n", lines));
         // Tomcat's own lines still reach its log after pi-stream started: its JUL set-up is untouched.
         int ourLine = indexOf(lines, "ready at context path '/cam/front'");

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pistream.core.Settings;
+import org.pistream.core.settings.Settings;
 import org.pistream.web.SettingsLoader;
 
 /**

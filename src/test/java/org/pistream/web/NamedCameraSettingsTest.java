@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.pistream.core.Settings;
+import org.pistream.core.settings.Settings;
 
 /** Named cameras as {@link SettingsLoader} reads them: sources, order, own limits, the default, refusals. */
 class NamedCameraSettingsTest {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pistream.core.Settings;
+import org.pistream.core.settings.Settings;
 
 /** The security settings as {@link SettingsLoader} reads them: what is accepted, what is refused and how. */
 class SecuritySettingsTest {

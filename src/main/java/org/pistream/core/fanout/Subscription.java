@@ -1,0 +1,223 @@
+package org.pistream.core.fanout;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's position in the broadcaster's frame ring, and the guard that serialises its writes.
+ *
+ * <p>Threading: {@link #signal()} (a new frame) and {@link #drainNow()} (the connection became
+ * writable) may be called from any thread at any time. A work-in-progress counter makes sure
+ * exactly one thread runs the subscriber's {@code deliver} at a time and that no signal is lost: a
+ * signal that arrives while a drain runs makes that drain loop once more. Counters are written
+ * only inside the drain and read racily by stats.
+ */
+public final class Subscription {
+    private static final Logger log = LoggerFactory.getLogger(Subscription.class);
+    private final FrameBroadcaster broadcaster;
+    private final FrameSubscriber subscriber;
+    private final Executor executor;
+    private final AtomicInteger wip = new AtomicInteger();
+    /** A wake-up is scheduled on the timer: a capped client has at most one (see {@link #wakeAfter}). */
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final long id;
+    private final long connectedAtMillis = System.currentTimeMillis();
+
+    private long nextSequence;
+    private volatile boolean closed;
+    private volatile boolean broadcasterClosed;
+    private volatile long framesSent;
+    private volatile long framesSkipped;
+    private volatile long framesPassedOver;
+    private volatile long bytesSent;
+
+    Subscription(FrameBroadcaster broadcaster, FrameSubscriber subscriber, Executor executor, long id,
+                 long firstSequence) {
+        this.broadcaster = broadcaster;
+        this.subscriber = subscriber;
+        this.executor = executor;
+        this.id = id;
+        this.nextSequence = firstSequence;
+    }
+
+    public FrameSubscriber subscriber() {
+        return subscriber;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    public long framesSent() {
+        return framesSent;
+    }
+
+    public long framesSkipped() {
+        return framesSkipped;
+    }
+
+    /** Frames this client's frame-rate cap passed over for newer ones (not counted as skipped). */
+    public long framesPassedOver() {
+        return framesPassedOver;
+    }
+
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Frames published that this client has not been sent yet. */
+    public long lag() {
+        return Math.max(0, broadcaster.latestSequence() + 1 - nextSequence);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * The next frame this client should get, or null when it has them all. A client that fell out
+     * of the ring (more than buffer-size frames behind) skips to the newest frame.
+     */
+    public Frame poll() {
+        while (true) {
+            long latest = broadcaster.latestSequence();
+            if (latest < nextSequence) {
+                return null;
+            }
+            if (latest - nextSequence >= broadcaster.capacity()) {
+                long skipped = latest - nextSequence;
+                framesSkipped += skipped;
+                broadcaster.countSkipped(skipped);
+                nextSequence = latest;
+            }
+            Frame frame = broadcaster.frameAt(nextSequence);
+            if (frame != null && frame.sequence() == nextSequence) {
+                nextSequence++;
+                return frame;
+            }
+            // The slot was overwritten while we looked: the publisher lapped us; re-read the newest.
+            nextSequence = Math.max(nextSequence, broadcaster.latestSequence() - broadcaster.capacity() + 1);
+        }
+    }
+
+    /**
+     * The newest frame if the client has not had it, passing over older unsent ones: for a client
+     * with a frame-rate cap, which wants the newest picture, not the next one. Passed-over frames
+     * are the client's choice, so they are counted apart from the skips of a client that is slow.
+     */
+    public Frame pollNewest() {
+        long latest = broadcaster.latestSequence();
+        if (latest > nextSequence) {
+            framesPassedOver += latest - nextSequence;
+            nextSequence = latest;
+        }
+        return poll();
+    }
+
+    /**
+     * Runs the drain again after {@code nanos} on {@code timer}, for a client whose next frame is
+     * not due yet. At most one wake-up is pending per client; a later request while one is pending
+     * is dropped (the pending one comes no later than the frame is due). The timer task only hands
+     * the drain to a fan-out thread, so it does not hold up the timer.
+     */
+    public void wakeAfter(long nanos, ScheduledExecutorService timer) {
+        if (closed || !wakePending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            timer.schedule(() -> {
+                wakePending.set(false);
+                signal();
+            }, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            wakePending.set(false);
+        }
+    }
+
+    /** Records that {@code bytes} of a frame were handed to the connection. */
+    public void sent(long bytes) {
+        framesSent++;
+        bytesSent += bytes;
+        broadcaster.countSent(bytes);
+    }
+
+    /** A new frame exists: runs the drain on a fan-out thread unless one is already running. */
+    void signal() {
+        if (wip.getAndIncrement() == 0) {
+            try {
+                executor.execute(this::drainLoop);
+            } catch (RejectedExecutionException shuttingDown) {
+                wip.set(0);
+            }
+        }
+    }
+
+    /**
+     * The subscriber has just become able to write (its connection is set up): runs the drain on a
+     * fan-out thread unless one is running, not on the caller's, which may be a container's request
+     * thread that must return.
+     */
+    public void drainSoon() {
+        signal();
+    }
+
+    /** The connection can take bytes: drains on the calling thread unless a drain is already running. */
+    public void drainNow() {
+        if (wip.getAndIncrement() == 0) {
+            drainLoop();
+        }
+    }
+
+    /** Leaves the broadcaster. Safe to call more than once, from any thread. */
+    public void close() {
+        if (!closed) {
+            closed = true;
+            broadcaster.remove(this);
+        }
+    }
+
+    void closeFromBroadcaster() {
+        broadcasterClosed = true;
+        signal();
+    }
+
+    private void drainLoop() {
+        int missed = 1;
+        while (true) {
+            if (!closed) {
+                try {
+                    if (broadcasterClosed) {
+                        subscriber.broadcasterClosed(this);
+                        close();
+                    } else {
+                        subscriber.deliver(this);
+                    }
+                } catch (RuntimeException e) {
+                    // A broken subscriber must not wedge its slot or the fan-out thread.
+                    log.warn("Subscriber #{} failed and is dropped", id, e);
+                    close();
+                }
+            }
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription{#" + id + " sent=" + framesSent + " skipped=" + framesSkipped + (closed ? " closed" : "") + "}";
+    }
+}

@@ -1,0 +1,81 @@
+package org.pistream.core.picture;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.pistream.core.jpeg.JpegEncoder;
+
+/**
+ * The "no signal" picture viewers get while the camera is starting, restarting or failing: dark
+ * grey, "NO SIGNAL" and the reason in large letters, at the camera's size. The JPEG carries a
+ * comment {@code pi-stream placeholder: <reason>} so tools can tell it from a camera frame.
+ * Not thread-safe: used by the pi-stream timer only.
+ */
+public final class Placeholder {
+    static final String COMMENT_PREFIX = "pi-stream placeholder: ";
+
+    private final JpegEncoder encoder = new JpegEncoder(0.7f);
+
+    public byte[] render(int width, int height, String reason) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(new Color(40, 40, 40));
+            g.fillRect(0, 0, width, height);
+            String title = "NO SIGNAL";
+            int titleScale = fit(title, width, height / 5);
+            g.setColor(new Color(230, 230, 230));
+            int titleHeight = BitmapFont.GLYPH_HEIGHT * titleScale;
+            int y = height / 2 - titleHeight;
+            BitmapFont.draw(g, title, (width - BitmapFont.width(title, titleScale)) / 2, y, titleScale);
+            g.setColor(new Color(255, 190, 60));
+            int lineY = y + titleHeight + titleHeight / 2;
+            int reasonScale = Math.max(1, titleScale / 2);
+            List<String> lines = wrap(reason, width, reasonScale);
+            while (reasonScale > 1 && lines.size() > 3) {
+                reasonScale--;
+                lines = wrap(reason, width, reasonScale);
+            }
+            for (String line : lines) {
+                BitmapFont.draw(g, line, Math.max(2, (width - BitmapFont.width(line, reasonScale)) / 2), lineY, reasonScale);
+                lineY += (BitmapFont.GLYPH_HEIGHT + 3) * reasonScale;
+            }
+        } finally {
+            g.dispose();
+        }
+        return encoder.encodeWithComment(image, COMMENT_PREFIX + reason);
+    }
+
+    /** Splits {@code text} at spaces into lines that fit 90% of the width at {@code scale}. */
+    private static List<String> wrap(String text, int width, int scale) {
+        int maxChars = Math.max(1, ((int) (width * 0.9) / scale + 1) / (BitmapFont.GLYPH_WIDTH + 1));
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > maxChars) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
+    /** The largest scale at which {@code text} fits 90% of the width and the given height. */
+    private static int fit(String text, int width, int maxHeight) {
+        int byWidth = (int) (width * 0.9) / Math.max(1, BitmapFont.width(text, 1));
+        int byHeight = maxHeight / BitmapFont.GLYPH_HEIGHT;
+        return Math.max(1, Math.min(byWidth, byHeight));
+    }
+
+    public void dispose() {
+        encoder.dispose();
+    }
+}

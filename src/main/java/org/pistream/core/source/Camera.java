@@ -1,0 +1,32 @@
+package org.pistream.core.source;
+
+import org.pistream.core.fanout.FrameBroadcaster;
+import org.pistream.core.jpeg.SplitterCounters;
+
+/**
+ * A source of JPEG frames that publishes into a {@link FrameBroadcaster}: a supervised child
+ * process or the built-in test pattern. Started and stopped by its owner ({@code PiStream}).
+ */
+public interface Camera {
+    void start();
+
+    /** Ends the camera's threads and processes, waiting a bounded time. */
+    void stop();
+
+    CameraStatus status();
+
+    /** Counters of the frame splitter, or null when the camera produces whole frames itself. */
+    SplitterCounters splitterCounters();
+
+    /**
+     * Called a few times a second by the pi-stream timer: the place for the watchdog and for
+     * escalating a termination. Must not block.
+     */
+    void poll(long nanoTime);
+
+    /** Stops capturing until {@link #wake()}; must not block. */
+    void sleep();
+
+    /** Resumes capturing after {@link #sleep()}; does nothing otherwise. Must not block. */
+    void wake();
+}

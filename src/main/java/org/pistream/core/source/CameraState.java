@@ -1,0 +1,21 @@
+package org.pistream.core.source;
+
+import java.util.Locale;
+
+/** What a camera is doing, as shown in stats. */
+public enum CameraState {
+    /** Not started yet, or stopped. */
+    STOPPED,
+    /** The process was started and no frame has arrived yet (or it is warming up). */
+    STARTING,
+    /** Frames are arriving. */
+    STREAMING,
+    /** The process ended (or could not start) and waits for its next start. */
+    RESTARTING,
+    /** Stopped on purpose because nobody watches ({@code idle-stop}); starts on the next request. */
+    IDLE;
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

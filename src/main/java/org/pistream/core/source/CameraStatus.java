@@ -1,0 +1,33 @@
+package org.pistream.core.source;
+
+/**
+ * A camera's state at one moment, for stats, logs and the no-signal picture.
+ *
+ * @param pid              the child process id, or -1 when none runs (or the camera is built in)
+ * @param lastExitCode     exit code of the last run, or null when none has ended
+ * @param lastError        why the last run ended or could not start, or null
+ * @param restartInMillis  time until the next start while restarting, else -1
+ * @param watchdogKills    runs ended because no frame came for {@code camera-timeout}
+ * @param warmupDiscarded  frames discarded after starts ({@code warmup-frames})
+ * @param frameBufferBytes memory the frame splitter holds for the frame being assembled
+ */
+public record CameraStatus(String kind, String description, CameraState state, long pid, long starts,
+                           long restarts, Integer lastExitCode, String lastError, long restartInMillis,
+                           long watchdogKills, long warmupDiscarded, int frameBufferBytes) {
+
+    /** Why viewers see no picture, in a few words, or null while frames flow. */
+    public String problem() {
+        switch (state) {
+            case STARTING:
+            case IDLE:
+                return "camera starting";
+            case RESTARTING:
+                String why = lastError == null ? "camera stopped" : "camera " + lastError;
+                return restartInMillis >= 0 ? why + ", restarting in " + (restartInMillis + 999) / 1000 + " s" : why;
+            case STOPPED:
+                return "camera stopped";
+            default:
+                return null;
+        }
+    }
+}
