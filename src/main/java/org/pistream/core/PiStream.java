@@ -78,10 +78,10 @@ public final class PiStream extends Lifecycle {
             return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), broadcaster);
         }
         if (source != null) {
-            return new HttpMjpegCamera(source.url(), source.user(), source.password(), settings.maxFrameBytes(), broadcaster,
-                    Backoff.cameraDefault(), timeout, settings.warmupFrames());
+            return new HttpMjpegCamera(source.url(), source.user(), source.password(), settings.maxFrameBytes(),
+                    broadcaster::publishWithHuffmanTables, Backoff.cameraDefault(), timeout, settings.warmupFrames());
         }
-        return new CameraSupervisor(settings.cameraCommand(), settings.maxFrameBytes(), broadcaster,
+        return new CameraSupervisor(settings.cameraCommand(), settings.maxFrameBytes(), broadcaster::publishWithHuffmanTables,
                 Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
     }
 
