@@ -123,6 +123,7 @@ public final class CameraSupervisor extends SupervisedSource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stderr = null;
         Integer exitCode = p.isAlive() ? null : p.exitValue();
         lastExitCode = exitCode;
         if (isStopping()) {

@@ -22,14 +22,18 @@ import org.slf4j.Logger;
  *   <li>sleep and wake: {@link #sleep} ends the run without a restart (and without a backoff when
  *       woken again at once) until {@link #wake};</li>
  *   <li>the frame path: the {@link JpegFrameSplitter} the kind feeds, warm-up frames discarded after
- *       each start, the first-frame state change, then {@link #publishAccepted} into the sink;</li>
+ *       each start, the first-frame state change, then {@code publishAccepted}, the one step every
+ *       accepted frame passes, into the {@link FrameSink};</li>
  *   <li>{@link CameraStatus} and the counters behind it.</li>
  * </ul>
+ * A source that makes whole frames itself and has nothing to supervise implements {@link Camera}
+ * directly, as {@link TestPatternCamera} does.
  *
- * <p>Threads: the reader thread calls {@link #open}, {@link #readFrames}, {@link #close},
- * {@link #captureMicros} and the log hooks, and nothing else does. {@link #abortRun} runs on any
- * thread (the pi-stream timer for the watchdog, a request thread for sleep); {@link #stopRun} runs
- * on the thread that calls stop. Another thread ends a run by setting its reason first ({@link #endReason})
+ * <p>Threads: only the reader thread calls {@link #open}, {@link #readFrames}, {@link #close},
+ * {@link #captureMicros}, {@link #readerEnded} and the log hooks of a run ({@code logStreaming},
+ * {@code logRestart}, {@code logIdle}). {@link #abortRun} runs on any thread (the pi-stream timer
+ * for the watchdog, a request thread for sleep); {@link #pollRun} and {@code logWatchdog} on the
+ * timer; {@link #stopRun} on the thread that calls stop. Another thread ends a run by setting its reason first ({@link #endReason})
  * and then calling {@link #abortRun}, which must make a blocked {@link #readFrames} return. A run that
  * starts while such a request is in flight would not see it, so a kind checks {@link #shouldEnd()}
  * once it has published its handle (process, request, body) where {@code abortRun} can find it.
