@@ -29,7 +29,7 @@ public final class V4l2ControlsParser {
     private static final Pattern CONTROL = Pattern.compile(
             "^\\s*(\\S+) (0x[0-9a-fA-F]{8}) \\(([\\w-]+)\\)\\s*:\\s?(.*)$");
     private static final Pattern MENU_ENTRY = Pattern.compile("^\\s+(-?\\d+): (.*)$");
-    private static final Pattern FIELD = Pattern.compile("(min|max|step|default)=(-?\\d+|0x[0-9a-fA-F]+)");
+    private static final Pattern FIELD = Pattern.compile("(min|max|step|default)=(0x[0-9a-fA-F]+|-?\\d+)");
 
     private V4l2ControlsParser() {
     }
