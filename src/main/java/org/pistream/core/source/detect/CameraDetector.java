@@ -1,6 +1,7 @@
 package org.pistream.core.source.detect;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,7 @@ public final class CameraDetector {
     private final List<Path> searchPath;
     private final Path byIdDir;
     private final Duration timeout;
+    private final Map<String, String> environment;
 
     /**
      * @param searchPath directories to find the programs in, in order (the {@code PATH})
@@ -53,12 +55,25 @@ public final class CameraDetector {
      * @param timeout    how long each program may run
      */
     public CameraDetector(List<Path> searchPath, Path byIdDir, Duration timeout) {
+        this(searchPath, byIdDir, timeout, Map.of());
+    }
+
+    private CameraDetector(List<Path> searchPath, Path byIdDir, Duration timeout, Map<String, String> environment) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("detection timeout must be > 0, was: " + timeout);
         }
         this.searchPath = List.copyOf(searchPath);
         this.byIdDir = byIdDir;
         this.timeout = timeout;
+        this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * A detector whose programs get these variables on top of pi-stream's own environment (for instance
+     * {@code LIBCAMERA_LOG_LEVELS}, or a test's camera description).
+     */
+    public CameraDetector withEnvironment(Map<String, String> variables) {
+        return new CameraDetector(searchPath, byIdDir, timeout, variables);
     }
 
     /** A detector for this machine: the {@code PATH} of the environment, {@code /dev/v4l/by-id}, 10 s per program. */
@@ -66,7 +81,7 @@ public final class CameraDetector {
         String path = System.getenv("PATH");
         List<Path> dirs = new ArrayList<>();
         if (path != null) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
+            for (String dir : path.split(File.pathSeparator)) {
                 if (!dir.isEmpty()) {
                     dirs.add(Path.of(dir));
                 }
@@ -224,8 +239,9 @@ public final class CameraDetector {
         String shown = Path.of(command[0]).getFileName() + " " + String.join(" ", List.of(command).subList(1, command.length));
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             notes.add(shown + " could not be started: " + e.getMessage());
             return Optional.empty();
