@@ -73,7 +73,7 @@ public record DetectedCamera(Kind kind, String id, String stableId, String name,
 
     /** True for a camera on a USB bus, whichever kind lists it (libcamera also lists UVC webcams). */
     public boolean isUsb() {
-        return location != null && (location.startsWith("usb-") || location.contains("/usb@") || location.contains("usb@"));
+        return location != null && (location.startsWith("usb-") || location.contains("usb@"));
     }
 
     /** True when the camera delivers JPEG frames itself, so they can be passed through without re-encoding. */
