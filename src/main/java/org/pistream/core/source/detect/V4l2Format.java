@@ -14,7 +14,7 @@ import java.util.List;
  */
 public record V4l2Format(int index, String fourcc, String description, List<String> flags, List<FrameSize> sizes) {
 
-    /** Sizes offered between a minimum and a maximum rather than one by one. */
+    /** The sizes offered as modes when a format gives a range of sizes (Stepwise, Continuous) rather than a list. */
     private static final int[][] COMMON_SIZES = { { 640, 480 }, { 800, 600 }, { 1024, 768 }, { 1280, 720 },
             { 1280, 960 }, { 1920, 1080 }, { 2592, 1944 } };
 

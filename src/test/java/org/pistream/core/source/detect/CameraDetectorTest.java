@@ -295,6 +295,18 @@ class CameraDetectorTest {
     }
 
     @Test
+    void usesLibcameraHelloWhereRpicamHelloIsAbsentAsOnBullseye() throws Exception {
+        Path rpicam = ExternalTools.require("rpicam-hello");
+        Path bullseye = Files.createDirectories(tmp.resolve("bullseye"));
+        Path hello = bullseye.resolve("libcamera-hello");
+        Files.writeString(hello, "#!/bin/sh\nexec '" + rpicam + "' \"$@\"\n");
+        Files.setPosixFilePermissions(hello, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Detection d = new CameraDetector(List.of(bullseye), null, TIMEOUT).detect();
+        assertEquals(List.of("--camera rpicam:0"), d.cameras().stream().map(DetectedCamera::configLine).toList());
+        assertEquals(List.of("v4l2-ctl not found on PATH: USB webcams not listed (install v4l-utils)"), d.notes());
+    }
+
+    @Test
     void twoVirtualCameraModulesKeepTheirIndexes() throws Exception {
         Path rpicam = ExternalTools.require("rpicam-hello");
         Path yaml = Files.writeString(tmp.resolve("two.yaml"), "%YAML 1.1\n---\n"
