@@ -9,11 +9,11 @@ import java.nio.file.Path;
  * External programs the integration tests use. Outside CI a missing tool skips its test; with
  * {@code CI=true} the test fails instead, so CI cannot pass without running it.
  */
-final class ExternalTools {
+public final class ExternalTools {
     private ExternalTools() {
     }
 
-    static Path require(String program) {
+    public static Path require(String program) {
         Path found = find(program);
         if (found == null) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -24,7 +24,7 @@ final class ExternalTools {
         return found;
     }
 
-    static Path find(String program) {
+    public static Path find(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;
