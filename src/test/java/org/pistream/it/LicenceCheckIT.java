@@ -57,15 +57,17 @@ class LicenceCheckIT {
     void dependencyWithoutALicenceFailsTheBuild() throws Exception {
         Commands.Result build = copyright("probe-no-licence", Files.createTempDirectory("pi-stream-licence"));
         assertNotEquals(0, build.exitCode(), build.toString());
-        assertTrue(build.stdout().contains("There are some dependencies with no license"), build.stdout());
-        assertTrue(build.stdout().contains("probe-no-licence"), "names the jar: " + build.stdout());
+        assertTrue(build.stdout().contains("There is 1 dependency with no license :\n[WARNING]  - "
+                + GROUP + "--probe-no-licence--1.0\n"), "names the jar: " + build.stdout());
+        assertTrue(build.stdout().contains("BUILD FAILURE"), build.stdout());
     }
 
     @Test
     void dependencyWithAnUnknownLicenceFailsTheBuild() throws Exception {
         Commands.Result build = copyright("probe-unknown-licence", Files.createTempDirectory("pi-stream-licence"));
         assertNotEquals(0, build.exitCode(), build.toString());
-        assertTrue(build.stdout().contains("There are some forbidden licenses used"), build.stdout());
+        assertTrue(build.stdout().contains("There are some forbidden licenses used") && build.stdout().contains("BUILD FAILURE"),
+                build.stdout());
         assertTrue(build.stdout().contains("Probe Public Licence 1.0"), "names the licence: " + build.stdout());
     }
 
