@@ -408,6 +408,7 @@ class DebPackageIT {
 
         Path loader = Files.createTempFile(Path.of("/tmp"), "pi-stream-seccomp", ".py");
         Path newDev = Files.createTempDirectory(Path.of("/tmp"), "pi-stream-dev");
+        Path cameraCopy = Files.createTempDirectory(Path.of("/tmp"), "pi-stream-camera");
         try {
             Files.writeString(loader, """
                     import errno, os, sys, seccomp
@@ -429,9 +430,13 @@ class DebPackageIT {
             String cameraArgs;
             String cameraName;
             if (Files.isExecutable(rpicam)) {
-                cameraCmd = rpicam.toString();
+                // A copy the service user can reach, wherever the checkout lies (the wrappers are relocatable).
+                Files.setPosixFilePermissions(cameraCopy, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Commands.run(DPKG, "cp", "-a", rpicam.getParent().getParent().toString(), cameraCopy.toString()).ok();
+                cameraCmd = cameraCopy.resolve(rpicam.getParent().getParent().getFileName()).resolve("bin/rpicam-vid").toString();
                 cameraArgs = "-t 0 -n --codec mjpeg --width 640 --height 480 --framerate 10 -o -";
                 cameraName = "rpicam-vid";
+                System.out.println("DebPackageIT: the sandboxed camera is " + cameraCmd);
             } else {
                 cameraCmd = ExternalTools.require("ffmpeg").toString();
                 cameraArgs = "-nostdin -loglevel error -re -f lavfi -i testsrc=size=640x480:rate=10 -c:v mjpeg -q:v 5 -f mjpeg -";
@@ -516,6 +521,7 @@ class DebPackageIT {
         } finally {
             Files.deleteIfExists(loader);
             Files.deleteIfExists(newDev);
+            Commands.run(DPKG, "rm", "-rf", cameraCopy.toString());
         }
     }
 
