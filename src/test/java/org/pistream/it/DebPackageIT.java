@@ -34,6 +34,11 @@ import org.junit.jupiter.api.Test;
  * exactly as the unit's {@code ExecStart} line says, as the unit's user, removed and purged, and
  * the machine checked for anything left behind.
  *
+ * <p>Also: the DEP-5 copyright file against the WAR's jars, the compressed documents, lintian (no tag
+ * but those packaging/lintian/pi-stream overrides with a reason), and the unit's device, /proc and
+ * system-call sandbox around the real rpicam-vid, applied by hand since systemd is not PID 1 here
+ * (see {@code runWithACameraInTheUnitsSandbox}).
+ *
  * <p>Installing needs root (CI runs as root). The test refuses to run where a pi-stream package,
  * user or configuration already exists, so it never touches what it did not install, and purges
  * what it installed even when it fails. A file lock keeps two builds on one machine from

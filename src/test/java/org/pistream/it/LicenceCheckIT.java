@@ -32,22 +32,31 @@ import org.junit.jupiter.api.Test;
 class LicenceCheckIT {
     private static final String GROUP = "org.pistream.licence-probe";
     private static final Duration MAVEN = Duration.ofMinutes(3);
+    /** Names of this run's own: another build on this machine may run this test at the same time. */
+    private static final String RUN = "-" + ProcessHandle.current().pid();
+    private static final String NO_LICENCE = "probe-no-licence" + RUN;
+    private static final String UNKNOWN_LICENCE = "probe-unknown-licence" + RUN;
+    private static final String MIT = "probe-mit" + RUN;
     private static Path probes;
+    private static Path outputs;
 
     @BeforeAll
     static void putProbesInTheLocalRepository() throws IOException {
         probes = repository().resolve(GROUP.replace('.', '/'));
-        probe("probe-no-licence", "");
-        probe("probe-unknown-licence", "<licenses><license><name>Probe Public Licence 1.0</name></license></licenses>");
-        probe("probe-mit", "<licenses><license><name>The MIT License</name></license></licenses>");
+        outputs = Files.createTempDirectory("pi-stream-licence");
+        probe(NO_LICENCE, "");
+        probe(UNKNOWN_LICENCE, "<licenses><license><name>Probe Public Licence 1.0</name></license></licenses>");
+        probe(MIT, "<licenses><license><name>The MIT License</name></license></licenses>");
     }
 
     @AfterAll
     static void removeProbes() throws IOException {
-        if (probes != null && Files.exists(probes)) {
-            try (Stream<Path> walk = Files.walk(probes)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
+        for (Path dir : new Path[] {probes.resolve(NO_LICENCE), probes.resolve(UNKNOWN_LICENCE), probes.resolve(MIT), outputs}) {
+            if (dir != null && Files.exists(dir)) {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
                 }
             }
         }
@@ -55,16 +64,16 @@ class LicenceCheckIT {
 
     @Test
     void dependencyWithoutALicenceFailsTheBuild() throws Exception {
-        Commands.Result build = copyright("probe-no-licence", Files.createTempDirectory("pi-stream-licence"));
+        Commands.Result build = copyright(NO_LICENCE, Files.createTempDirectory(outputs, "out"));
         assertNotEquals(0, build.exitCode(), build.toString());
         assertTrue(build.stdout().contains("There is 1 dependency with no license :\n[WARNING]  - "
-                + GROUP + "--probe-no-licence--1.0\n"), "names the jar: " + build.stdout());
+                + GROUP + "--" + NO_LICENCE + "--1.0\n"), "names the jar: " + build.stdout());
         assertTrue(build.stdout().contains("BUILD FAILURE"), build.stdout());
     }
 
     @Test
     void dependencyWithAnUnknownLicenceFailsTheBuild() throws Exception {
-        Commands.Result build = copyright("probe-unknown-licence", Files.createTempDirectory("pi-stream-licence"));
+        Commands.Result build = copyright(UNKNOWN_LICENCE, Files.createTempDirectory(outputs, "out"));
         assertNotEquals(0, build.exitCode(), build.toString());
         assertTrue(build.stdout().contains("There are some forbidden licenses used") && build.stdout().contains("BUILD FAILURE"),
                 build.stdout());
@@ -73,11 +82,11 @@ class LicenceCheckIT {
 
     @Test
     void dependencyWithAKnownLicenceJoinsTheCopyrightFile() throws Exception {
-        Path out = Files.createTempDirectory("pi-stream-licence");
-        Commands.Result build = copyright("probe-mit", out);
+        Path out = Files.createTempDirectory(outputs, "out");
+        Commands.Result build = copyright(MIT, out);
         assertEquals(0, build.exitCode(), build.toString());
         String copyright = Files.readString(out.resolve("copyright"));
-        assertTrue(copyright.contains("\nFiles: WEB-INF/lib/probe-mit-1.0.jar\nCopyright: the authors of probe-mit\n"
+        assertTrue(copyright.contains("\nFiles: WEB-INF/lib/" + MIT + "-1.0.jar\nCopyright: the authors of " + MIT + "\n"
                 + "License: MIT\n"), copyright);
         assertTrue(copyright.contains("\nFiles: WEB-INF/launcher/jetty-server-"), copyright);
     }
