@@ -429,8 +429,7 @@ class DebPackageIT {
                     """);
             Files.setPosixFilePermissions(loader, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-            Path rpicam = Path.of(System.getProperty("pistream.basedir", "."), "..", "shared", "camera", "bin", "rpicam-vid")
-                    .toAbsolutePath().normalize();
+            Path rpicam = ExternalTools.SHARED_CAMERA_BIN.resolve("rpicam-vid").toAbsolutePath().normalize();
             String cameraCmd;
             String cameraArgs;
             String cameraName;
