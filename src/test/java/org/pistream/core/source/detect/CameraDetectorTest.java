@@ -27,7 +27,7 @@ import org.pistream.it.ExternalTools;
 
 /**
  * The detector against the real rpicam-hello (rpicam-apps v1.13.0 on libcamera's virtual camera, from
- * ../shared/camera/bin on PATH) and the strict v4l2-ctl stand-in with fake device sets of 0, 1 and 3 webcams.
+ * found on PATH or in ../shared/camera/bin) and the strict v4l2-ctl stand-in with fake device sets of 0, 1 and 3 webcams.
  * Outside CI a missing rpicam-hello or ffmpeg skips its test; with CI=true it fails.
  */
 class CameraDetectorTest {
