@@ -1,5 +1,8 @@
 package org.pistream.core.jpeg;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -65,6 +68,7 @@ public final class JpegVerifier {
     /** A minimal frame with the standard tables, taken from the step that inserts them, so the two cannot differ. */
     private static final byte[] STANDARD_TABLES_FRAME = HuffmanTables.insertIfMissing(
             new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 2, (byte) 0xFF, (byte) 0xD9}, 0, 8);
+    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final int MAX_COMPONENTS = 4;
     private static final int MAX_BLOCKS_IN_MCU = 10;
 
@@ -101,6 +105,15 @@ public final class JpegVerifier {
     private final HuffmanDecodeTable[] blockDc = new HuffmanDecodeTable[MAX_BLOCKS_IN_MCU];
     private final HuffmanDecodeTable[] blockAc = new HuffmanDecodeTable[MAX_BLOCKS_IN_MCU];
     private JpegVerdict scanFailure;
+
+    // The bit reader of the scan being decoded.
+    private byte[] data;
+    private int dataEnd;
+    private int pos;
+    private long bits;
+    private int count;
+    private int padding;
+    private int markerAt;
 
     /** A verifier with the {@link #DEFAULT_MAX_DIMENSION} limits. */
     public JpegVerifier(Level level) {
@@ -474,9 +487,9 @@ public final class JpegVerifier {
     }
 
     /**
-     * Huffman-decodes every block of the scan. The bit buffer {@code bits} holds {@code count} bits,
-     * MSB first. When the data reaches a marker, zero bits are fed instead and counted in
-     * {@code padding}: using any of them means the data ended before the last MCU.
+     * Huffman-decodes every block of the scan. The bit buffer {@link #bits} holds {@link #count}
+     * bits, MSB first. When the data reaches a marker, zero bits are fed instead and counted in
+     * {@link #padding}: using any of them means the data ended before the last MCU.
      */
     private int decodeScan(byte[] b, int start, int end) {
         int mcusAcross;
@@ -505,102 +518,66 @@ public final class JpegVerifier {
                 }
             }
         }
-        final long mcus = (long) mcusAcross * mcusDown;
+        final int mcus = mcusAcross * mcusDown; // at most 65535 x 65535 / 64
         final int interval = restartInterval;
-        int pos = start;
-        long bits = 0;
-        int count = 0;
-        int padding = 0;
-        int markerAt = -1;
+        data = b;
+        dataEnd = end;
+        pos = start;
+        resetBits();
         int untilRestart = interval;
         int restarts = 0;
-        for (long mcu = 0; mcu < mcus; mcu++) {
+        for (int mcu = 0; mcu < mcus; mcu++) {
             if (interval > 0 && untilRestart == 0) {
                 // The interval must end on a byte boundary right before RSTn, n counting 0..7.
-                count -= count & 7;
-                if (count != padding) {
+                int at = markerAfterData();
+                if (at < 0) {
                     return scanFail("data left over before a restart marker");
                 }
-                int at = markerAt >= 0 ? markerAt : skipFill(b, pos, end);
-                if (at < 0 || b[at + 1] != (byte) (0xD0 + (restarts & 7))) {
+                if (b[at + 1] != (byte) (0xD0 + (restarts & 7))) {
                     return scanFail("restart marker missing or out of order");
                 }
                 restarts++;
                 pos = at + 2;
-                bits = 0;
-                count = 0;
-                padding = 0;
-                markerAt = -1;
+                resetBits();
                 untilRestart = interval;
             }
             for (int block = 0; block < blocksInMcu; block++) {
+                if (count < 32) {
+                    refill();
+                }
                 HuffmanDecodeTable table = blockDc[block];
-                int k = 0; // coefficients done; 0 = DC next
-                while (true) {
+                int entry = table.lookup[(int) (bits >>> (64 - HuffmanDecodeTable.LOOKAHEAD))];
+                if (entry == 0 && (entry = table.decodeLong(bits)) == 0) {
+                    return scanFail("undefined Huffman code");
+                }
+                int used = entry >>> 8; // code length plus the bits of the DC difference
+                bits <<= used;
+                count -= used;
+                table = blockAc[block];
+                int[] lookup = table.lookup;
+                int k = 1; // next coefficient
+                do {
                     if (count < 32) {
-                        // Refill to at least 57 bits. A 16-bit code plus 11 value bits always fit.
-                        while (count <= 56) {
-                            int c = 0;
-                            if (markerAt < 0) {
-                                c = b[pos] & 0xFF;
-                                if (c != 0xFF) {
-                                    pos++;
-                                } else {
-                                    int q = pos + 1;
-                                    while (q < end && b[q] == (byte) 0xFF) {
-                                        q++; // fill bytes
-                                    }
-                                    if (q < end && b[q] == 0) {
-                                        pos = q + 1; // stuffed FF
-                                    } else {
-                                        markerAt = q - 1;
-                                        c = 0;
-                                    }
-                                }
-                            }
-                            if (markerAt >= 0) {
-                                padding += 8;
-                            }
-                            bits |= (long) c << (56 - count);
-                            count += 8;
-                        }
+                        refill();
                     }
-                    int entry = table.lookup[(int) (bits >>> (64 - HuffmanDecodeTable.LOOKAHEAD))];
-                    if (entry == 0) {
-                        entry = table.decodeLong(bits);
-                        if (entry == 0) {
-                            return scanFail("undefined Huffman code");
-                        }
+                    entry = lookup[(int) (bits >>> (64 - HuffmanDecodeTable.LOOKAHEAD))];
+                    if (entry == 0 && (entry = table.decodeLong(bits)) == 0) {
+                        return scanFail("undefined Huffman code");
                     }
-                    int used = entry >>> 8;
+                    used = entry >>> 8;
                     bits <<= used;
                     count -= used;
-                    if (k == 0) {
-                        k = 1;
-                        table = blockAc[block];
-                        continue;
-                    }
-                    int size = entry & 0x0F;
-                    int run = (entry >>> 4) & 0x0F;
-                    if (size != 0) {
-                        k += run;
-                        if (k > 63) {
-                            return scanFail("more than 64 coefficients in a block");
-                        }
-                        if (++k == 64) {
-                            break;
-                        }
-                    } else if (run == 15) {
-                        k += 16;
-                        if (k >= 64) {
-                            if (k > 64) {
-                                return scanFail("more than 64 coefficients in a block");
-                            }
-                            break;
-                        }
+                    int runSize = entry & 0xFF;
+                    if ((runSize & 0x0F) != 0) {
+                        k += (runSize >>> 4) + 1; // run of zeros, then one coefficient
+                    } else if (runSize == 0xF0) {
+                        k += 16; // ZRL: sixteen zeros
                     } else {
                         break; // EOB
                     }
+                } while (k < 64);
+                if (k > 64) {
+                    return scanFail("more than 64 coefficients in a block");
                 }
             }
             if (count < padding) {
@@ -608,11 +585,7 @@ public final class JpegVerifier {
             }
             untilRestart--;
         }
-        count -= count & 7;
-        if (count != padding) {
-            return scanFail("data left over after the last MCU");
-        }
-        int at = markerAt >= 0 ? markerAt : skipFill(b, pos, end);
+        int at = markerAfterData();
         if (at < 0) {
             return scanFail("data left over after the last MCU");
         }
@@ -621,6 +594,80 @@ public final class JpegVerifier {
             return scanFail("restart marker after the last MCU");
         }
         return at;
+    }
+
+    private void resetBits() {
+        bits = 0;
+        count = 0;
+        padding = 0;
+        markerAt = -1;
+    }
+
+    /**
+     * Fills the bit buffer to at least 57 bits: a 16-bit code plus up to 11 value bits always fit
+     * after a refill at below 32. Stuffed {@code FF00} gives {@code FF}; fill bytes before a marker
+     * are skipped; at a marker, zero bits are added and counted as padding.
+     */
+    private void refill() {
+        byte[] b = data;
+        int p = pos;
+        long buffer = bits;
+        int n = count;
+        int zeros = padding;
+        if (markerAt < 0 && p + 8 <= dataEnd) {
+            // Fast path: the next 8 bytes hold no FF, so the ones that fit are plain data.
+            long next = (long) BIG_ENDIAN_LONG.get(b, p);
+            long inverted = ~next;
+            if (((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) == 0) {
+                int bytes = (64 - n) >>> 3;
+                n += bytes << 3;
+                bits = buffer | ((next >>> (n - (bytes << 3))) & (-1L << (64 - n)));
+                pos = p + bytes;
+                count = n;
+                return;
+            }
+        }
+        while (n <= 56) {
+            int c = 0;
+            if (markerAt < 0) {
+                c = b[p] & 0xFF;
+                if (c != 0xFF) {
+                    p++;
+                } else {
+                    int q = p + 1;
+                    while (q < dataEnd && b[q] == (byte) 0xFF) {
+                        q++; // fill bytes
+                    }
+                    if (q < dataEnd && b[q] == 0) {
+                        p = q + 1; // stuffed FF
+                    } else {
+                        markerAt = q - 1;
+                        c = 0;
+                    }
+                }
+            }
+            if (markerAt >= 0) {
+                zeros += 8;
+            }
+            buffer |= (long) c << (56 - n);
+            n += 8;
+        }
+        pos = p;
+        bits = buffer;
+        count = n;
+        padding = zeros;
+    }
+
+    /**
+     * After the last MCU of an interval or scan: drops the padding bits of the last byte and returns
+     * the position of the marker that follows, or -1 when whole bytes of data are left before it.
+     */
+    private int markerAfterData() {
+        count -= count & 7;
+        if (count != padding) {
+            return -1;
+        }
+        return markerAt >= 0 ? markerAt : skipFill(data, pos, dataEnd);
     }
 
     /** Position of the marker at {@code pos} after any fill bytes, or -1 when {@code pos} holds data. */
