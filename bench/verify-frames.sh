@@ -5,11 +5,11 @@
 #   testsrc2  ffmpeg's testsrc2 with temporal noise (sensor-like), -q:v 3: larger frames, the heavy case
 #
 #   bench/verify-frames.sh [DIR]      default DIR: /tmp/pistream-bench/verify-frames
-#   RPICAM_VID=/path/to/rpicam-vid    default: ../shared/camera/bin/rpicam-vid
+#   RPICAM_VID=/path/to/rpicam-vid    default: rpicam-vid on PATH, else ../shared/camera/bin/rpicam-vid
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${1:-/tmp/pistream-bench/verify-frames}
-RPICAM_VID=${RPICAM_VID:-$ROOT/../shared/camera/bin/rpicam-vid}
+RPICAM_VID=${RPICAM_VID:-$(command -v rpicam-vid || echo "$ROOT/../shared/camera/bin/rpicam-vid")}
 N=30
 
 # Cuts an MJPEG stream (file $1) into $N frames $2/000.jpg ... (FFD8 .. FFD9; encoders here never

@@ -3,9 +3,10 @@ package org.pistream.core.jpeg;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+
+import org.pistream.it.ExternalTools;
 
 /**
  * libjpeg-turbo's {@code djpeg} (Debian's libjpeg-turbo-progs), the decoder browsers build on. Tests
@@ -17,14 +18,9 @@ final class Djpeg {
 
     /** The program, or null when it is not installed outside CI. */
     static Path find() {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(":")) {
-                Path candidate = Path.of(dir, "djpeg");
-                if (Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
+        Path found = ExternalTools.find("djpeg");
+        if (found != null) {
+            return found;
         }
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError("djpeg is required in CI but is not installed (see .ci/run)");

@@ -2,11 +2,9 @@ package org.pistream.core.jpeg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +13,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pistream.core.jpeg.JpegVerifier.Level;
+import org.pistream.it.ExternalTools;
 
 /**
  * Frames straight from the programs pi-stream reads, cut by the splitter as in production, pass the
- * full check. ffmpeg is required in CI; {@code rpicam-vid} is used where {@code $RPICAM_VID} names it
- * (e.g. {@code ../shared/camera/bin/rpicam-vid}, the virtual camera) or it is on the PATH.
+ * full check: ffmpeg, and the real {@code rpicam-vid} (on PATH or in {@code ../shared/camera/bin}, on
+ * libcamera's virtual camera). Both are required in CI ({@link ExternalTools}).
  */
 class JpegVerifierToolsTest {
 
@@ -31,11 +30,7 @@ class JpegVerifierToolsTest {
         "testsrc2=size=1920x1080:rate=5 -frames:v 2 -c:v mjpeg -q:v 5",
     })
     void ffmpegFramesPass(String args) throws Exception {
-        Path ffmpeg = find("ffmpeg", null);
-        if (ffmpeg == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError("ffmpeg is required in CI but is not installed (see .ci/run)");
-        }
-        assumeTrue(ffmpeg != null, "ffmpeg is not installed");
+        Path ffmpeg = ExternalTools.require("ffmpeg");
         List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-nostdin", "-v", "error", "-f", "lavfi", "-i"));
         cmd.addAll(List.of(args.split(" ")));
         cmd.addAll(List.of("-f", "mjpeg", "-"));
@@ -45,8 +40,7 @@ class JpegVerifierToolsTest {
     @ParameterizedTest
     @ValueSource(strings = {"640 480 50", "1280 720 90"})
     void rpicamVidFramesPass(String sizeAndQuality) throws Exception {
-        Path rpicam = find("rpicam-vid", System.getenv("RPICAM_VID"));
-        assumeTrue(rpicam != null, "rpicam-vid not found: set RPICAM_VID");
+        Path rpicam = ExternalTools.require("rpicam-vid");
         String[] a = sizeAndQuality.split(" ");
         assertAllPass(List.of(rpicam.toString(), "-t", "1500", "--codec", "mjpeg", "-o", "-", "--width", a[0], "--height", a[1],
                 "--quality", a[2], "-n"), 5);
@@ -76,20 +70,5 @@ class JpegVerifierToolsTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "finished");
         assertTrue(frames[0] >= atLeast, "only " + frames[0] + " frames from " + command);
         assertEquals(List.of(), failures);
-    }
-
-    private static Path find(String program, String explicit) {
-        if (explicit != null && !explicit.isBlank()) {
-            Path p = Path.of(explicit);
-            return Files.isExecutable(p) ? p : null;
-        }
-        String path = System.getenv("PATH");
-        for (String dir : path == null ? new String[0] : path.split(":")) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }

@@ -13,16 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
-import javax.imageio.stream.ImageOutputStream;
-
-import org.w3c.dom.NodeList;
 
 /**
  * Frames for the verifier's tests: the real frames in {@code frames/} (see its README), JPEGs the
@@ -30,8 +21,6 @@ import org.w3c.dom.NodeList;
  * written bit by bit, and segment surgery.
  */
 final class VerifierFrames {
-    private static final String NATIVE_FORMAT = "javax_imageio_jpeg_image_1.0";
-
     /** The real frames that must pass: rpicam-vid, ffmpeg and cjpeg output. */
     static final List<String> REAL = List.of(
             "rpicam-640x480-q50.jpg", "rpicam-1280x720-q90.jpg", "ffmpeg-testsrc-1280x720.jpg",
@@ -82,36 +71,7 @@ final class VerifierFrames {
         for (int k = 0; k < width * height / 8; k++) {
             image.setRGB(random.nextInt(width), random.nextInt(height), random.nextInt(0x1000000));
         }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-             ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(0.85f);
-            IIOMetadata metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
-            IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree(NATIVE_FORMAT);
-            IIOMetadataNode markers = (IIOMetadataNode) root.getElementsByTagName("markerSequence").item(0);
-            NodeList specs = root.getElementsByTagName("componentSpec");
-            for (int c = 0; c < specs.getLength(); c++) {
-                IIOMetadataNode spec = (IIOMetadataNode) specs.item(c);
-                spec.setAttribute("HsamplingFactor", Integer.toString(c == 0 ? subsampling.h : 1));
-                spec.setAttribute("VsamplingFactor", Integer.toString(c == 0 ? subsampling.v : 1));
-            }
-            if (restartInterval > 0) {
-                IIOMetadataNode dri = new IIOMetadataNode("dri");
-                dri.setAttribute("interval", Integer.toString(restartInterval));
-                markers.insertBefore(dri, markers.getElementsByTagName("sos").item(0));
-            }
-            metadata.setFromTree(NATIVE_FORMAT, root);
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(image, null, metadata), param);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
+        return TestJpegs.encode(image, restartInterval, subsampling.h, subsampling.v, 0.85f);
     }
 
     /** Whether the JDK's decoder reads the frame without an exception. */
