@@ -113,6 +113,31 @@ class JpegVerifierMutationTest {
         assertTrue(zzuf[2] > zzuf[0] * 9 / 10, "zzuf-like mutants: only " + zzuf[2] + " of " + zzuf[0] + " rejected");
     }
 
+    @Test
+    void neverThrowsWhateverTheBytes() {
+        // Heavier damage than above, aimed at the headers too, and frames cut anywhere: a verdict, never an exception
+        JpegVerifier full = new JpegVerifier(Level.FULL);
+        JpegVerifier headers = new JpegVerifier(Level.HEADERS);
+        int ok = 0;
+        for (int seed = 0; seed < 20_000; seed++) {
+            Random random = new Random(seed);
+            byte[] frame = FRAMES.get(random.nextInt(FRAMES.size()));
+            byte[] m = frame.clone();
+            int span = random.nextBoolean() ? Math.min(m.length, 700) : m.length;
+            for (int n = 1 + random.nextInt(8); n > 0; n--) {
+                m[random.nextInt(span)] = (byte) (random.nextBoolean() ? random.nextInt(256) : 0xFF);
+            }
+            int length = random.nextInt(4) == 0 ? random.nextInt(m.length + 1) : m.length;
+            try {
+                ok += full.verify(m, 0, length) == JpegVerdict.OK ? 1 : 0;
+                headers.verify(m, 0, length);
+            } catch (RuntimeException e) {
+                throw new AssertionError("seed " + seed + ": " + e, e);
+            }
+        }
+        assertTrue(ok < 20_000 / 2, "most of these are broken, yet " + ok + " passed");
+    }
+
     static byte[] mutate(byte[] frame, Mutation mutation, Random random) {
         byte[] m = frame.clone();
         switch (mutation) {
