@@ -11,11 +11,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeSet;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.pistream.web.ConfigKeys;
+import org.pistream.core.settings.KeyTable;
 import org.pistream.web.SettingsLoader;
 
 import io.smallrye.config.PropertiesConfigSource;
@@ -41,6 +40,11 @@ final class ConfigFile {
     }
 
     static ConfigSource read(Path file) throws UnusableException {
+        return read(KeyTable.standard(), file);
+    }
+
+    /** The file's keys, each of which must be one of {@code table}'s or a named camera's. */
+    static ConfigSource read(KeyTable table, Path file) throws UnusableException {
         Properties properties = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(in);
@@ -57,12 +61,9 @@ final class ConfigFile {
             // Properties.load: a malformed \\uXXXX escape.
             throw new UnusableException("cannot read config file " + file + ": " + e.getMessage());
         }
-        Set<String> known = new TreeSet<>();
-        ConfigKeys.ALL.forEach(flag -> known.add(ConfigKeys.key(flag)));
-        ConfigKeys.CONFIG_ONLY.forEach(name -> known.add(ConfigKeys.key(name)));
         Map<String, String> values = new HashMap<>();
         for (String key : new TreeSet<>(properties.stringPropertyNames())) {
-            if (!known.contains(key) && !ConfigKeys.isNamedCameraKey(key)) {
+            if (!table.isKnown(key)) {
                 throw new UnusableException("unknown key '" + key + "' in config file " + file
                         + " (keys are pistream. plus a flag's name, see --help, or pistream.auth-exempt, pistream.tls-keystore-password,"
                         + " pistream.cameras, pistream.camera.NAME[.SETTING])");
