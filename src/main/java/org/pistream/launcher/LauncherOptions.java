@@ -12,9 +12,9 @@ import org.pistream.core.settings.KeyTable;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterDescription;
 import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.Parameterized;
-import com.beust.jcommander.Parameters;
 import com.beust.jcommander.WrappedParameter;
 import com.beust.jcommander.converters.IParameterSplitter;
 
@@ -28,10 +28,7 @@ import com.beust.jcommander.converters.IParameterSplitter;
  * gets the same message whether it came from a flag, a property or the environment. Defaults are
  * not set here but come from the table (the help shows them).
  */
-@Parameters(separators = LauncherOptions.SEPARATORS)
 final class LauncherOptions {
-    /** A value follows its flag as the next word or after '=': only the first '=' separates, so values may hold more. */
-    static final String SEPARATORS = "= ";
     /** Where the launcher's own options come in {@code --help}: after every setting. */
     private static final int OWN_ORDER = 1000;
 
@@ -64,11 +61,47 @@ final class LauncherOptions {
                 commander.addObject(flag);
             }
         }
+        commander.createDescriptions(); // now, for splitAssignments and help; parse keeps them
     }
 
-    /** Parses {@code args} into these options; throws {@link ParameterException} for an unknown flag or a missing value. */
+    /**
+     * Parses {@code args} into these options; throws {@link ParameterException} for an unknown flag
+     * or a missing value. A flag's value is the next word ({@code --port 8081}) or follows an
+     * equals sign ({@code --port=8081}).
+     */
     void parse(String... args) {
-        commander.parse(args);
+        commander.parse(splitAssignments(args));
+    }
+
+    /**
+     * {@code --NAME=VALUE} as the two words {@code --NAME VALUE}, for a flag that takes a value.
+     * Only the first '=' separates, and the word after such a flag is its value whatever it looks
+     * like, so {@code --camera back=ffmpeg -vf a=b} and {@code --camera-args "--camera 0 -o -"}
+     * stay whole. (JCommander's own separators would split any word that starts like a flag name.)
+     */
+    private String[] splitAssignments(String[] args) {
+        List<String> valueFlags = new ArrayList<>();
+        for (ParameterDescription p : commander.getParameters()) {
+            Class<?> type = p.getParameterized().getType();
+            if (type != boolean.class && type != Boolean.class) {
+                valueFlags.addAll(List.of(p.getNames().split(", ")));
+            }
+        }
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            int eq = arg.indexOf('=');
+            if (valueFlags.contains(arg) && i + 1 < args.length) {
+                words.add(arg);
+                words.add(args[++i]);
+            } else if (arg.startsWith("--") && eq > 0 && valueFlags.contains(arg.substring(0, eq))) {
+                words.add(arg.substring(0, eq));
+                words.add(arg.substring(eq + 1));
+            } else {
+                words.add(arg);
+            }
+        }
+        return words.toArray(new String[0]);
     }
 
     JCommander commander() {
@@ -133,7 +166,6 @@ final class LauncherOptions {
      * One table key's flag and the value it was given. JCommander sees it as a parameter whose
      * {@link Parameter} annotation is made from the key; the value lands in the field its kind uses.
      */
-    @Parameters(separators = SEPARATORS)
     static final class FlagValue {
         final Key<?> key;
         String value;
