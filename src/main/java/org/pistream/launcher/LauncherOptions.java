@@ -42,12 +42,10 @@ final class LauncherOptions {
     @Parameter(names = {"--help", "-h"}, help = true, description = "print this help and exit", order = OWN_ORDER + 2)
     boolean help;
 
-    private final KeyTable table;
     private final List<FlagValue> flags = new ArrayList<>();
     private final JCommander commander;
 
     LauncherOptions(KeyTable table) {
-        this.table = table;
         commander = new JCommander();
         commander.setProgramName("pi-stream");
         // The table's flags have no annotated field of their own: each FlagValue describes itself.
@@ -106,10 +104,6 @@ final class LauncherOptions {
 
     JCommander commander() {
         return commander;
-    }
-
-    KeyTable table() {
-        return table;
     }
 
     /** The table's key a flag of {@code --help} stands for, or null for the launcher's own options. */

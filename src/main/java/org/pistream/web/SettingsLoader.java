@@ -35,8 +35,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * <p>Sources, highest priority first: the overrides (command-line flags in the launcher, servlet
  * context parameters in a container; ordinal 450), system properties (400), environment variables
  * (300), the launcher's {@code --config} file if one is given ({@value #CONFIG_FILE_ORDINAL}), and
- * the defaults of the {@link KeyTable} (50). The file
- * sits below the environment as MicroProfile Config's own properties files do: it is the operator's
+ * the defaults of the {@link KeyTable} (50). The file sits below the environment as MicroProfile Config's own properties files do: it is the operator's
  * standing configuration, which a flag, a {@code -D} or a variable set for one run may override.
  * The config is built privately and never registered globally, so a redeployed webapp leaves
  * nothing behind.
@@ -45,7 +44,7 @@ public final class SettingsLoader {
     /** The name of the lowest source: every key's default from the {@link KeyTable}. */
     static final String DEFAULTS_NAME = "defaults (KeyTable)";
     public static final int OVERRIDES_ORDINAL = 450;
-    /** Ordinal of the defaults bundled in the WAR: the lowest. */
+    /** Ordinal of the table's defaults: the lowest. */
     static final int DEFAULTS_ORDINAL = 50;
     /** Ordinal of the launcher's {@code --config} file: above the bundled defaults, below the environment. */
     public static final int CONFIG_FILE_ORDINAL = 200;
