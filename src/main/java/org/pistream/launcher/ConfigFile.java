@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.pistream.core.settings.Key;
 import org.pistream.core.settings.KeyTable;
 import org.pistream.web.SettingsLoader;
 
@@ -65,11 +67,16 @@ final class ConfigFile {
         for (String key : new TreeSet<>(properties.stringPropertyNames())) {
             if (!table.isKnown(key)) {
                 throw new UnusableException("unknown key '" + key + "' in config file " + file
-                        + " (keys are pistream. plus a flag's name, see --help, or pistream.auth-exempt, pistream.tls-keystore-password,"
-                        + " pistream.cameras, pistream.camera.NAME[.SETTING])");
+                        + " (keys are pistream. plus a flag's name, see --help, or " + String.join(", ", configOnly(table))
+                        + ", pistream.camera.NAME[.SETTING])");
             }
             values.put(key, properties.getProperty(key));
         }
         return new PropertiesConfigSource(values, "config file " + file, SettingsLoader.CONFIG_FILE_ORDINAL);
+    }
+
+    /** The config keys of {@code table} that no flag sets. */
+    static List<String> configOnly(KeyTable table) {
+        return table.keys().stream().filter(k -> k.flag() == Key.Flag.NONE).map(Key::configKey).toList();
     }
 }

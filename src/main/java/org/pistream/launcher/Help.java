@@ -40,6 +40,10 @@ final class Help {
             }
             sb.append('\n');
         }
+        sb.append("\nConfig keys without a flag: ").append(String.join(", ", ConfigFile.configOnly(options.table())))
+          .append(",\npistream.camera.NAME=SOURCE and pistream.camera.NAME.KEY for a named camera's own ")
+          .append(String.join(", ", options.table().keys().stream().filter(Key::isPerCamera).map(Key::name).toList()))
+          .append(".\n");
         sb.append("\nExamples:\n")
           .append("  java -jar pi-stream.war --camera test-pattern\n")
           .append("  java -jar pi-stream.war --config /etc/pi-stream/pi-stream.properties --port 8081\n")

@@ -42,10 +42,12 @@ final class LauncherOptions {
     @Parameter(names = {"--help", "-h"}, help = true, description = "print this help and exit", order = OWN_ORDER + 2)
     boolean help;
 
+    private final KeyTable table;
     private final List<FlagValue> flags = new ArrayList<>();
     private final JCommander commander;
 
     LauncherOptions(KeyTable table) {
+        this.table = table;
         commander = new JCommander();
         commander.setProgramName("pi-stream");
         // The table's flags have no annotated field of their own: each FlagValue describes itself.
@@ -104,6 +106,11 @@ final class LauncherOptions {
 
     JCommander commander() {
         return commander;
+    }
+
+    /** The keys the flags were made from. */
+    KeyTable table() {
+        return table;
     }
 
     /** The table's key a flag of {@code --help} stands for, or null for the launcher's own options. */
