@@ -103,21 +103,20 @@ class KeyTableTest {
 
     /** The server's settings with the defaults but for {@code changed}, and the unnamed camera. */
     private static Settings settings(Map<Key<?>, Object> changed) {
-        Map<Key<?>, Object> values = new LinkedHashMap<>();
-        for (Key<?> key : TABLE.keys()) {
-            values.put(key, changed.containsKey(key) ? changed.get(key) : key.defaultValue() == null ? null : key.parse(key.defaultValue()));
-        }
         CameraSettings camera = new CameraSettings(Settings.UNNAMED, new CameraSource.CommandSource(List.of("rpicam-vid")),
                 cameraValues(Map.of()));
-        return new Settings(new Values(values), null, null, List.of(), List.of(camera), Settings.UNNAMED);
+        return new Settings(values(TABLE.keys(), changed), null, null, List.of(), List.of(camera), Settings.UNNAMED);
     }
 
     private static Values cameraValues(Map<Key<?>, Object> changed) {
+        return values(TABLE.keys().stream().filter(Key::isPerCamera).toList(), changed);
+    }
+
+    /** Each of {@code keys} with its value from {@code changed}, else its default. */
+    private static Values values(List<Key<?>> keys, Map<Key<?>, Object> changed) {
         Map<Key<?>, Object> values = new LinkedHashMap<>();
-        for (Key<?> key : TABLE.keys()) {
-            if (key.isPerCamera()) {
-                values.put(key, changed.containsKey(key) ? changed.get(key) : key.defaultValue() == null ? null : key.parse(key.defaultValue()));
-            }
+        for (Key<?> key : keys) {
+            values.put(key, changed.containsKey(key) ? changed.get(key) : key.defaultValue() == null ? null : key.parse(key.defaultValue()));
         }
         return new Values(values);
     }
