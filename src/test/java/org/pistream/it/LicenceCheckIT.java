@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
  * package's copyright file (license-maven-plugin add-third-party, execution "copyright") runs with one
  * more dependency, a probe jar this test puts in the local Maven repository (the pom's profile
  * licence-probe adds it). A probe without a licence, or with one the build does not know, fails the
- * build; one with a known licence lands in the copyright file as the others do.
+ * build. That a jar with a known licence lands in the copyright file is what the real build does for
+ * every bundled jar, which DebPackageIT checks (a paragraph for each jar in the WAR); a third nested
+ * Maven run (about 30 s) would prove it again.
  *
  * <p>Runs Maven offline: the build that runs this test has resolved the plugin already.
  */
@@ -36,7 +38,6 @@ class LicenceCheckIT {
     private static final String RUN = "-" + ProcessHandle.current().pid();
     private static final String NO_LICENCE = "probe-no-licence" + RUN;
     private static final String UNKNOWN_LICENCE = "probe-unknown-licence" + RUN;
-    private static final String MIT = "probe-mit" + RUN;
     private static Path probes;
     private static Path outputs;
 
@@ -46,12 +47,11 @@ class LicenceCheckIT {
         outputs = Files.createTempDirectory("pi-stream-licence");
         probe(NO_LICENCE, "");
         probe(UNKNOWN_LICENCE, "<licenses><license><name>Probe Public Licence 1.0</name></license></licenses>");
-        probe(MIT, "<licenses><license><name>The MIT License</name></license></licenses>");
     }
 
     @AfterAll
     static void removeProbes() throws IOException {
-        for (Path dir : new Path[] {probes.resolve(NO_LICENCE), probes.resolve(UNKNOWN_LICENCE), probes.resolve(MIT), outputs}) {
+        for (Path dir : new Path[] {probes.resolve(NO_LICENCE), probes.resolve(UNKNOWN_LICENCE), outputs}) {
             if (dir != null && Files.exists(dir)) {
                 try (Stream<Path> walk = Files.walk(dir)) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
@@ -78,17 +78,6 @@ class LicenceCheckIT {
         assertTrue(build.stdout().contains("There are some forbidden licenses used") && build.stdout().contains("BUILD FAILURE"),
                 build.stdout());
         assertTrue(build.stdout().contains("Probe Public Licence 1.0"), "names the licence: " + build.stdout());
-    }
-
-    @Test
-    void dependencyWithAKnownLicenceJoinsTheCopyrightFile() throws Exception {
-        Path out = Files.createTempDirectory(outputs, "out");
-        Commands.Result build = copyright(MIT, out);
-        assertEquals(0, build.exitCode(), build.toString());
-        String copyright = Files.readString(out.resolve("copyright"));
-        assertTrue(copyright.contains("\nFiles: WEB-INF/lib/" + MIT + "-1.0.jar\nCopyright: the authors of " + MIT + "\n"
-                + "License: MIT\n"), copyright);
-        assertTrue(copyright.contains("\nFiles: WEB-INF/launcher/jetty-server-"), copyright);
     }
 
     /** The pom's copyright execution alone, with the probe added, writing into {@code out}. */
