@@ -80,7 +80,8 @@ class PackageRulesTest {
     @Test
     void statsReadSnapshotsNotFanOutOrSourceInternals() throws IOException {
         assertEquals(List.of(), importsMatching("core.stats", true, "org.pistream.core.fanout.Subscription", "org.pistream.core.source.CameraSupervisor",
-                "org.pistream.core.source.HttpMjpegCamera", "org.pistream.core.Cameras", "org.pistream.core.PiStream"));
+                "org.pistream.core.source.HttpMjpegCamera", "org.pistream.core.source.SupervisedSource", "org.pistream.core.Cameras",
+                "org.pistream.core.PiStream"));
     }
 
     @Test

@@ -77,11 +77,11 @@ public final class PiStream extends Lifecycle {
             return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), broadcaster);
         }
         if (settings.source() instanceof CameraSource.HttpSource source) {
-            return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(), broadcaster,
-                    Backoff.cameraDefault(), timeout, settings.warmupFrames());
+            return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(),
+                    broadcaster::publishWithHuffmanTables, Backoff.cameraDefault(), timeout, settings.warmupFrames());
         }
         return new CameraSupervisor(((CameraSource.CommandSource) settings.source()).command(), settings.maxFrameBytes(),
-                broadcaster, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
+                broadcaster::publishWithHuffmanTables, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
     }
 
     /** How old a camera frame may be and still count as live (keep-alive, snapshots). */
