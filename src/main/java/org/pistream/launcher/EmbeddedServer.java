@@ -13,7 +13,6 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -85,7 +84,7 @@ public final class EmbeddedServer {
         Settings.Tls tls = settings.tls();
         ServerConnector plain = null;
         if (tls == null || tls.plainHttp() != Settings.PlainHttp.OFF) {
-            plain = new ServerConnector(server, new HttpConnectionFactory(http));
+            plain = new ServerConnector(server, new RequestLineCheck(http));
             plain.setHost(settings.address());
             plain.setPort(settings.port());
             server.addConnector(plain);
