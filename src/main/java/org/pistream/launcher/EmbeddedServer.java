@@ -105,7 +105,8 @@ public final class EmbeddedServer {
         // A hard stop beyond the refusal room: past it, Jetty stops accepting until connections close.
         int hardCap = limits.maxConnections() + Math.max(MIN_REFUSAL_ROOM, limits.maxConnections() / 4);
         server.addBean(new NetworkConnectionLimit(hardCap, server));
-        server.setErrorHandler(new ServerErrors());
+        ServerErrors errors = new ServerErrors();
+        server.setErrorHandler(errors);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(contextPath);
@@ -113,6 +114,7 @@ public final class EmbeddedServer {
         Supplier<Map<String, Object>> connectionStats = () -> {
             Map<String, Object> stats = guard.stats();
             stats.put("busyThreads", threads.getBusyThreads());
+            stats.put("badRequests", errors.badRequests());
             return stats;
         };
         context.setAttribute(PiStreamContextListener.CONNECTIONS_ATTRIBUTE, connectionStats);
