@@ -373,8 +373,8 @@ final class ConnectionGuard extends AbstractLifeCycle implements SelectorManager
             }
             return;
         }
-        if (peer.activeRequests.get() > 0) {
-            return;
+        if (peer.activeRequests.get() != 0) {
+            return; // inside a request, or already closed to make room
         }
         Connection connection = endPoint.getConnection();
         long bytes = connection == null ? -1 : connection.getBytesIn();
