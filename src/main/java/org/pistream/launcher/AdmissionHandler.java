@@ -14,7 +14,8 @@ import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * The first handler of the embedded server: answers 503 with {@code Retry-After} on connections
- * the {@link ConnectionGuard} refused, and tells it when each request on an admitted connection
+ * the {@link ConnectionGuard} refused (unless the guard finds room for them by their first
+ * request), and tells it when each request on an admitted connection
  * begins and ends (the end is the completion of the request's callback, so a stream counts until
  * it is over).
  */
@@ -28,6 +29,7 @@ final class AdmissionHandler extends Handler.Wrapper {
         this.guard = guard;
     }
 
+    /** 503 with {@code Retry-After}, and the connection closed after it. */
     private static boolean refuse(Response response, Callback callback, String why) {
         byte[] body = ("Server busy: " + why + "; try again later.\n").getBytes(StandardCharsets.UTF_8);
         response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
