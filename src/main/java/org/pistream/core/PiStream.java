@@ -10,6 +10,8 @@ import org.pistream.core.fanout.Frame;
 import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.settings.CameraSettings;
 import org.pistream.core.settings.CameraSource;
+import org.pistream.core.settings.KeyTable;
+import org.pistream.core.picture.TestPattern;
 import org.pistream.core.settings.Settings;
 import org.pistream.core.source.Backoff;
 import org.pistream.core.source.Camera;
@@ -74,7 +76,14 @@ public final class PiStream extends Lifecycle {
     private static Camera camera(CameraSettings settings, FrameBroadcaster broadcaster) {
         Duration timeout = Duration.ofSeconds(settings.cameraTimeoutSeconds());
         if (settings.source() instanceof CameraSource.TestPatternSource pattern) {
-            return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), broadcaster);
+            Integer quality = settings.values().has(KeyTable.QUALITY) ? settings.get(KeyTable.QUALITY) : null;
+            return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), broadcaster,
+                    new TestPattern.Look(quality == null ? 80 : quality, orientation(settings, KeyTable.ROTATION, 0),
+                            orientation(settings, KeyTable.HFLIP, false), orientation(settings, KeyTable.VFLIP, false)));
+        }
+        if (settings.source() instanceof CameraSource.RpicamSource rpicam) {
+            return new CameraSupervisor(rpicam.command(settings), settings.maxFrameBytes(),
+                    broadcaster::publishWithHuffmanTables, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
         }
         if (settings.source() instanceof CameraSource.HttpSource source) {
             return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(),
@@ -82,6 +91,10 @@ public final class PiStream extends Lifecycle {
         }
         return new CameraSupervisor(((CameraSource.CommandSource) settings.source()).command(), settings.maxFrameBytes(),
                 broadcaster::publishWithHuffmanTables, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
+    }
+
+    private static <T> T orientation(CameraSettings settings, org.pistream.core.settings.Key<T> key, T otherwise) {
+        return settings.values().has(key) ? settings.get(key) : otherwise;
     }
 
     /** How old a camera frame may be and still count as live (keep-alive, snapshots). */
