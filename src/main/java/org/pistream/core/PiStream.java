@@ -82,7 +82,7 @@ public final class PiStream extends Lifecycle {
                             orientation(settings, KeyTable.HFLIP, false), orientation(settings, KeyTable.VFLIP, false)));
         }
         if (settings.source() instanceof CameraSource.RpicamSource rpicam) {
-            return new CameraSupervisor(rpicam.command(settings), settings.maxFrameBytes(),
+            return new CameraSupervisor("rpicam", rpicam.command(settings), settings.maxFrameBytes(),
                     broadcaster::publishWithHuffmanTables, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
         }
         if (settings.source() instanceof CameraSource.HttpSource source) {

@@ -79,7 +79,9 @@ class CameraKindsIT {
                 assertTrue(running.endsWith("--camera 0 --width 640 --height 480 --framerate 15 --quality 70 --rotation 180"
                         + " --hflip --vflip"), running);
             }
-            JsonNode config = Http.stats(server.uri()).at("/server/config");
+            JsonNode stats = Http.stats(server.uri());
+            assertEquals("rpicam", stats.at("/camera/kind").asText(), stats.toString());
+            JsonNode config = stats.at("/server/config");
             assertTrue(config.get("camera").asText().startsWith("rpicam:0 ("), config.toString());
             assertEquals("640x480", config.get("resolution").asText());
             assertEquals(15, config.get("fps").asInt());
