@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.pistream.core.Lifecycle;
 import org.pistream.core.Threads;
-import org.pistream.core.fanout.FrameBroadcaster;
+import org.pistream.core.jpeg.FrameIntake;
 import org.pistream.core.jpeg.JpegFrameSplitter;
 import org.pistream.core.jpeg.SplitterCounters;
 import org.pistream.core.settings.Secrets;
@@ -43,7 +43,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
     private final List<String> command;
     /** The command line as stats and logs show it: credentials masked. */
     private final String description;
-    private final FrameBroadcaster broadcaster;
+    private final FrameIntake intake;
     private final Backoff backoff;
     private final Duration stopGrace;
     private final long timeoutNanos;
@@ -73,14 +73,14 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
      * @param cameraTimeout end a running camera that sends no complete frame for this long (zero: never)
      * @param warmupFrames  frames to discard after each start while exposure settles
      */
-    public CameraSupervisor(List<String> command, int maxFrameBytes, FrameBroadcaster broadcaster, Backoff backoff,
+    public CameraSupervisor(List<String> command, int maxFrameBytes, FrameIntake intake, Backoff backoff,
                             Duration stopGrace, Duration cameraTimeout, int warmupFrames) {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("camera command must not be empty");
         }
         this.command = List.copyOf(command);
         this.description = Secrets.redact(String.join(" ", command));
-        this.broadcaster = broadcaster;
+        this.intake = intake;
         this.backoff = backoff;
         this.stopGrace = stopGrace;
         this.timeoutNanos = cameraTimeout.toNanos();
@@ -188,7 +188,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
             cameraState = CameraState.STREAMING;
             log.info("Camera streaming: first frame of {} bytes after start #{}", length, starts);
         }
-        broadcaster.publishWithHuffmanTables(jpeg, offset, length, nowMicros());
+        intake.accept(jpeg, offset, length, nowMicros());
     }
 
     private void superviseLoop() {

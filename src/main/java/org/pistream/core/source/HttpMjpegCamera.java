@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutionException;
 
 import org.pistream.core.Lifecycle;
 import org.pistream.core.Threads;
-import org.pistream.core.fanout.FrameBroadcaster;
+import org.pistream.core.jpeg.FrameIntake;
 import org.pistream.core.jpeg.JpegFrameSplitter;
 import org.pistream.core.jpeg.SplitterCounters;
 import org.slf4j.Logger;
@@ -53,7 +53,7 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
     private final URI url;
     private final String authorization;
     private final int maxFrameBytes;
-    private final FrameBroadcaster broadcaster;
+    private final FrameIntake intake;
     private final Backoff backoff;
     private final long timeoutNanos;
     private final int warmupFrames;
@@ -87,7 +87,7 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
      * @param password      basic-auth password (may be empty), used with {@code user}
      * @param cameraTimeout drop a connection that delivers no complete frame for this long (zero: never)
      */
-    public HttpMjpegCamera(URI url, String user, String password, int maxFrameBytes, FrameBroadcaster broadcaster,
+    public HttpMjpegCamera(URI url, String user, String password, int maxFrameBytes, FrameIntake intake,
                            Backoff backoff, Duration cameraTimeout, int warmupFrames) {
         if (url.getRawUserInfo() != null) {
             throw new IllegalArgumentException("pass credentials apart from the URL, so they stay out of logs: " + url.getHost());
@@ -96,7 +96,7 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
         this.authorization = user == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
         this.maxFrameBytes = maxFrameBytes;
-        this.broadcaster = broadcaster;
+        this.intake = intake;
         this.backoff = backoff;
         this.timeoutNanos = cameraTimeout.toNanos();
         this.warmupFrames = warmupFrames;
@@ -192,7 +192,7 @@ public final class HttpMjpegCamera extends Lifecycle implements Camera {
             cameraState = CameraState.STREAMING;
             log.info("Camera streaming: first frame of {} bytes from {} after connection #{}", length, url, starts);
         }
-        broadcaster.publishWithHuffmanTables(jpeg, offset, length, captureMicros());
+        intake.accept(jpeg, offset, length, captureMicros());
     }
 
     /** The upstream capture time when it has one on a clock that agrees with ours, else now. */
