@@ -438,17 +438,7 @@ class FrameBroadcasterTest {
     void subscriberThatThrowsIsDroppedAndFreesItsSlot() throws InterruptedException {
         FrameBroadcaster b = started(8, 1, 2);
         AtomicInteger calls = new AtomicInteger();
-        Subscription broken = b.subscribe(new FrameSubscriber() {
-            @Override
-            public void deliver(Subscription subscription) {
-                calls.incrementAndGet();
-                throw new IllegalStateException("broken on purpose");
-            }
-
-            @Override
-            public void broadcasterClosed(Subscription subscription) {
-            }
-        });
+        Subscription broken = b.subscribe(SubscriptionTest.throwing(calls));
         assertNotNull(broken);
         assertEquals(0, calls.get(), "no frame yet, so no drain was queued");
         broken.drainNow(); // its connection became writable: the drain runs here, and throws

@@ -81,6 +81,21 @@ class SubscriptionTest {
         }
     }
 
+    /** A broken client: every delivery throws, after counting itself in {@code calls}. */
+    static FrameSubscriber throwing(AtomicInteger calls) {
+        return new FrameSubscriber() {
+            @Override
+            public void deliver(Subscription subscription) {
+                calls.incrementAndGet();
+                throw new IllegalStateException("broken on purpose");
+            }
+
+            @Override
+            public void broadcasterClosed(Subscription subscription) {
+            }
+        };
+    }
+
     private Frame append() {
         return ring.append(seq -> MultipartFraming.frame(seq, 1_700_000_000_000_000L + seq, JPEG, 0, JPEG.length, false));
     }
@@ -154,17 +169,7 @@ class SubscriptionTest {
     @Test
     void subscriberThatThrowsIsClosedAndLeavesOnce() {
         AtomicInteger calls = new AtomicInteger();
-        Subscription s = subscription(new FrameSubscriber() {
-            @Override
-            public void deliver(Subscription subscription) {
-                calls.incrementAndGet();
-                throw new IllegalStateException("broken on purpose");
-            }
-
-            @Override
-            public void broadcasterClosed(Subscription subscription) {
-            }
-        }, Runnable::run);
+        Subscription s = subscription(throwing(calls), Runnable::run);
         append();
         s.signal();
         assertTrue(s.isClosed());
