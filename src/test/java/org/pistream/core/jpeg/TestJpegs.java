@@ -16,6 +16,8 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 
+import org.w3c.dom.NodeList;
+
 /** Real JPEGs for tests, encoded with javax.imageio, and a few byte-level helpers. */
 public final class TestJpegs {
     private static final String NATIVE_FORMAT = "javax_imageio_jpeg_image_1.0";
@@ -123,19 +125,40 @@ public final class TestJpegs {
     }
 
     private static byte[] encode(BufferedImage image, int restartInterval) {
+        return encode(image, restartInterval, 0, 0, -1);
+    }
+
+    /**
+     * Encodes with the JDK: with a DRI segment when {@code restartInterval > 0}; with the luma's
+     * sampling factors {@code lumaH x lumaV} (chroma 1x1) unless they are 0; at {@code quality}
+     * (0..1) unless it is negative.
+     */
+    static byte[] encode(BufferedImage image, int restartInterval, int lumaH, int lumaV, float quality) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
              ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
             ImageWriteParam param = writer.getDefaultWriteParam();
+            if (quality >= 0) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(quality);
+            }
             IIOMetadata metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+            IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree(NATIVE_FORMAT);
+            if (lumaH > 0) {
+                NodeList specs = root.getElementsByTagName("componentSpec");
+                for (int c = 0; c < specs.getLength(); c++) {
+                    IIOMetadataNode spec = (IIOMetadataNode) specs.item(c);
+                    spec.setAttribute("HsamplingFactor", Integer.toString(c == 0 ? lumaH : 1));
+                    spec.setAttribute("VsamplingFactor", Integer.toString(c == 0 ? lumaV : 1));
+                }
+            }
             if (restartInterval > 0) {
-                IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree(NATIVE_FORMAT);
                 IIOMetadataNode markers = (IIOMetadataNode) root.getElementsByTagName("markerSequence").item(0);
                 IIOMetadataNode dri = new IIOMetadataNode("dri");
                 dri.setAttribute("interval", Integer.toString(restartInterval));
                 markers.insertBefore(dri, markers.getElementsByTagName("sos").item(0));
-                metadata.setFromTree(NATIVE_FORMAT, root);
             }
+            metadata.setFromTree(NATIVE_FORMAT, root);
             writer.setOutput(out);
             writer.write(null, new IIOImage(image, null, metadata), param);
             out.flush();
