@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.pistream.core.settings.CameraSettings;
 import org.pistream.core.settings.Settings;
 
 /**
@@ -17,15 +18,19 @@ import org.pistream.core.settings.Settings;
 public final class Cameras extends Lifecycle {
     private final Map<String, PiStream> byName = new LinkedHashMap<>();
     private final String defaultName;
+    private final Settings settings;
 
     public Cameras(Settings settings) {
-        if (settings.cameras().isEmpty() || settings.defaultCamera() == null) {
-            byName.put(Settings.UNNAMED, new PiStream(Settings.UNNAMED, settings.alone(), !settings.cameras().isEmpty()));
+        for (CameraSettings camera : settings.cameras()) {
+            byName.put(camera.name(), new PiStream(camera, settings.statsIntervalSeconds(), settings.namesCameras()));
         }
-        for (Settings.NamedCamera camera : settings.cameras()) {
-            byName.put(camera.name(), new PiStream(camera.name(), camera.settings(), true));
-        }
-        this.defaultName = settings.defaultCamera() == null ? Settings.UNNAMED : settings.defaultCamera();
+        this.defaultName = settings.defaultCamera();
+        this.settings = settings;
+    }
+
+    /** The settings the cameras were built with, the server's included. */
+    public Settings settings() {
+        return settings;
     }
 
     /** The camera {@code /stream} and {@code /snapshot} serve. */

@@ -13,6 +13,8 @@ import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.jpeg.DropReason;
 import org.pistream.core.jpeg.FrameIntake;
 import org.pistream.core.jpeg.SplitterCounters;
+import org.pistream.core.settings.CameraSettings;
+import org.pistream.core.settings.CameraSource;
 import org.pistream.core.settings.Settings;
 import org.pistream.core.source.Backoff;
 import org.pistream.core.source.Camera;
@@ -43,7 +45,8 @@ public final class PiStream extends Lifecycle {
     private final String logPrefix;
     /** The name this camera's threads carry, or null when the server has one camera. */
     private final String threadTag;
-    private final Settings settings;
+    private final CameraSettings settings;
+    private final int statsIntervalSeconds;
     private final FrameBroadcaster broadcaster;
     private final Camera camera;
     private final CameraMonitor monitor;
@@ -56,19 +59,17 @@ public final class PiStream extends Lifecycle {
     /** The timer's one thread, joined in stop: the pool reports termination before its thread exits. */
     private volatile Thread timerThread;
 
-    public PiStream(Settings settings) {
-        this(Settings.UNNAMED, settings, false);
-    }
-
     /**
-     * @param name     the camera's name in stats, metrics and URLs
-     * @param named    whether the server has several cameras, so logs name this one
+     * @param settings             the camera's: its name in stats, metrics and URLs, its source and limits
+     * @param statsIntervalSeconds seconds between stats log lines; 0: none
+     * @param named                whether the server names its cameras, so logs name this one
      */
-    public PiStream(String name, Settings settings, boolean named) {
-        this.name = name;
+    public PiStream(CameraSettings settings, int statsIntervalSeconds, boolean named) {
+        this.name = settings.name();
         this.logPrefix = named ? "Camera '" + name + "': " : "";
         this.threadTag = named ? name : null;
         this.settings = settings;
+        this.statsIntervalSeconds = statsIntervalSeconds;
         int fanoutThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         this.broadcaster = new FrameBroadcaster(settings.bufferSize(), settings.maxClients(), fanoutThreads);
         // Every source's frames pass the intake (the source stage's fixes) on their way to the broadcaster.
@@ -79,19 +80,17 @@ public final class PiStream extends Lifecycle {
     }
 
     /** The built-in test pattern, another MJPEG server, or (the default) a supervised camera program. */
-    private static Camera camera(Settings settings, FrameIntake intake) {
-        Settings.TestPatternSpec pattern = settings.testPattern();
-        Settings.HttpSourceSpec source = settings.httpSource();
+    private static Camera camera(CameraSettings settings, FrameIntake intake) {
         Duration timeout = Duration.ofSeconds(settings.cameraTimeoutSeconds());
-        if (pattern != null) {
+        if (settings.source() instanceof CameraSource.TestPatternSource pattern) {
             return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), intake);
         }
-        if (source != null) {
-            return new HttpMjpegCamera(source.url(), source.user(), source.password(), settings.maxFrameBytes(), intake,
+        if (settings.source() instanceof CameraSource.HttpSource source) {
+            return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(), intake,
                     Backoff.cameraDefault(), timeout, settings.warmupFrames());
         }
-        return new CameraSupervisor(settings.cameraCommand(), settings.maxFrameBytes(), intake,
-                Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
+        return new CameraSupervisor(((CameraSource.CommandSource) settings.source()).command(), settings.maxFrameBytes(),
+                intake, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
     }
 
     /** How old a camera frame may be and still count as live (keep-alive, snapshots). */
@@ -145,12 +144,11 @@ public final class PiStream extends Lifecycle {
         broadcaster.start();
         camera.start();
         monitorTask = t.scheduleWithFixedDelay(monitor, MONITOR_PERIOD_MILLIS, MONITOR_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-        if (settings.statsIntervalSeconds() > 0) {
+        if (statsIntervalSeconds > 0) {
             StatsLogLine line = new StatsLogLine(System.nanoTime());
-            t.scheduleAtFixedRate(() -> logStats(line), settings.statsIntervalSeconds(),
-                    settings.statsIntervalSeconds(), TimeUnit.SECONDS);
+            t.scheduleAtFixedRate(() -> logStats(line), statsIntervalSeconds, statsIntervalSeconds, TimeUnit.SECONDS);
         }
-        log.info("{}pi-stream started: camera {}, max {} clients, buffer {} frames", logPrefix, settings.cameraDescription(),
+        log.info("{}pi-stream started: camera {}, max {} clients, buffer {} frames", logPrefix, settings.source().description(),
                 settings.maxClients(), settings.bufferSize());
     }
 
@@ -218,7 +216,7 @@ public final class PiStream extends Lifecycle {
                 counters == null ? 0 : counters.garbageBytes());
     }
 
-    public Settings settings() {
+    public CameraSettings settings() {
         return settings;
     }
 

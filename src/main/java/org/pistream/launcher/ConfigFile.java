@@ -9,13 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeSet;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.pistream.web.ConfigKeys;
+import org.pistream.core.settings.Key;
+import org.pistream.core.settings.KeyTable;
 import org.pistream.web.SettingsLoader;
 
 import io.smallrye.config.PropertiesConfigSource;
@@ -41,6 +42,11 @@ final class ConfigFile {
     }
 
     static ConfigSource read(Path file) throws UnusableException {
+        return read(KeyTable.standard(), file);
+    }
+
+    /** The file's keys, each of which must be one of {@code table}'s or a named camera's. */
+    static ConfigSource read(KeyTable table, Path file) throws UnusableException {
         Properties properties = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(in);
@@ -57,18 +63,20 @@ final class ConfigFile {
             // Properties.load: a malformed \\uXXXX escape.
             throw new UnusableException("cannot read config file " + file + ": " + e.getMessage());
         }
-        Set<String> known = new TreeSet<>();
-        ConfigKeys.ALL.forEach(flag -> known.add(ConfigKeys.key(flag)));
-        ConfigKeys.CONFIG_ONLY.forEach(name -> known.add(ConfigKeys.key(name)));
         Map<String, String> values = new HashMap<>();
         for (String key : new TreeSet<>(properties.stringPropertyNames())) {
-            if (!known.contains(key) && !ConfigKeys.isNamedCameraKey(key)) {
+            if (!table.isKnown(key)) {
                 throw new UnusableException("unknown key '" + key + "' in config file " + file
-                        + " (keys are pistream. plus a flag's name, see --help, or pistream.auth-exempt, pistream.tls-keystore-password,"
-                        + " pistream.cameras, pistream.camera.NAME[.SETTING])");
+                        + " (keys are pistream. plus a flag's name, see --help, or " + String.join(", ", configOnly(table))
+                        + ", pistream.camera.NAME[.SETTING])");
             }
             values.put(key, properties.getProperty(key));
         }
         return new PropertiesConfigSource(values, "config file " + file, SettingsLoader.CONFIG_FILE_ORDINAL);
+    }
+
+    /** The config keys of {@code table} that no flag sets. */
+    static List<String> configOnly(KeyTable table) {
+        return table.keys().stream().filter(k -> k.flag() == Key.Flag.NONE).map(Key::configKey).toList();
     }
 }

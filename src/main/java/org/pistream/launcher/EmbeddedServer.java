@@ -52,16 +52,15 @@ public final class EmbeddedServer {
     }
 
     /**
-     * @param settings   validated settings (address, ports, limits and TLS are used here)
-     * @param parameters the settings' sources to hand to the webapp as context parameters, with the
-     *                   {@code pistream.} prefix; they outrank system properties and environment
+     * @param settings validated settings (address, ports, limits and TLS are used here); the webapp's
+     *                 listener runs with them as they are and reads no configuration of its own
      */
-    public static Server create(Settings settings, Map<String, String> parameters) {
-        return create(settings, parameters, "/");
+    public static Server create(Settings settings) {
+        return create(settings, "/");
     }
 
     /** The same, with the webapp at {@code contextPath} (e.g. {@code /cam}), as a container may deploy it. */
-    public static Server create(Settings settings, Map<String, String> parameters, String contextPath) {
+    public static Server create(Settings settings, String contextPath) {
         // Streams are async: a few threads serve hundreds of viewers. A small cap keeps a burst of
         // write callbacks from growing a thread (and its stack) per viewer on a small board.
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -110,7 +109,6 @@ public final class EmbeddedServer {
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(contextPath);
-        parameters.forEach(context::setInitParameter);
         Supplier<Map<String, Object>> connectionStats = () -> {
             Map<String, Object> stats = guard.stats();
             stats.put("busyThreads", threads.getBusyThreads());

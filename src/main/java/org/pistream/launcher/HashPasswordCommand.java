@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
+import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.PasswordHash;
-import org.pistream.web.ConfigKeys;
 
 /**
  * {@code java -jar pi-stream.war hash-password}: reads a password and prints its hash for
@@ -43,8 +43,8 @@ final class HashPasswordCommand {
         }
         try {
             String hash = PasswordHash.create(password, new SecureRandom());
-            out.println("Use it as --" + ConfigKeys.AUTH_PASSWORD_HASH + " (or " + ConfigKeys.key(ConfigKeys.AUTH_PASSWORD_HASH)
-                    + "), with --" + ConfigKeys.AUTH_USER + ":");
+            out.println("Use it as " + KeyTable.AUTH_PASSWORD_HASH.flagName() + " (or " + KeyTable.AUTH_PASSWORD_HASH.configKey()
+                    + "), with " + KeyTable.AUTH_USER.flagName() + ":");
             out.println(hash);
             return 0;
         } finally {

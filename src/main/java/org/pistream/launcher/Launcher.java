@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 import org.pistream.web.InvalidSettingException;
 import org.pistream.web.SettingsLoader;
@@ -22,7 +23,6 @@ import org.pistream.web.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
 
 /**
@@ -48,15 +48,14 @@ public final class Launcher {
             System.out.flush();
             System.exit(status);
         }
-        LauncherOptions options = new LauncherOptions();
-        JCommander jc = JCommander.newBuilder().addObject(options).programName("pi-stream").build();
+        LauncherOptions options = new LauncherOptions(KeyTable.standard());
         try {
-            jc.parse(args);
+            options.parse(args);
         } catch (ParameterException e) {
             fail(2, describe(e) + " (see --help)");
         }
         if (options.help) {
-            System.out.print(Help.text(jc));
+            System.out.print(Help.text(options));
             return;
         }
         if (options.version) {
@@ -97,7 +96,7 @@ public final class Launcher {
         }
 
         skipJettyMBeanProbe();
-        Server server = EmbeddedServer.create(settings, flags, "/");
+        Server server = EmbeddedServer.create(settings, "/");
         try {
             server.start();
         } catch (Exception e) {

@@ -1,162 +1,135 @@
 package org.pistream.launcher;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.pistream.web.ConfigKeys;
+import org.pistream.core.settings.Key;
+import org.pistream.core.settings.KeyTable;
 
+import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterDescription;
 import com.beust.jcommander.ParameterException;
+import com.beust.jcommander.Parameterized;
+import com.beust.jcommander.WrappedParameter;
 import com.beust.jcommander.converters.IParameterSplitter;
 
 /**
- * The command-line flags. Values stay strings here: they become the highest-priority config
- * source, and {@code SettingsLoader} validates them exactly as it validates every other source,
- * so a bad value gets the same message whether it came from a flag, a property or the environment.
- * Defaults are not set here but come from the bundled defaults file (the help shows them).
+ * The command-line flags: one per {@link KeyTable} key that has a flag, made from the table (not
+ * declared here), plus the launcher's own {@code --config}, {@code --version} and {@code --help}.
+ * JCommander parses them; {@code --NAME VALUE} and {@code --NAME=VALUE} both work.
+ *
+ * <p>Values stay strings here: they become the highest-priority config source, and
+ * {@code SettingsLoader} validates them exactly as it validates every other source, so a bad value
+ * gets the same message whether it came from a flag, a property or the environment. Defaults are
+ * not set here but come from the table (the help shows them).
  */
 final class LauncherOptions {
-    @Parameter(names = "--port", description = "TCP port to listen on (0 picks a free one)", order = 0)
-    String port;
+    /** Where the launcher's own options come in {@code --help}: after every setting. */
+    private static final int OWN_ORDER = 1000;
 
-    @Parameter(names = "--address", description = "address to listen on", order = 1)
-    String address;
-
-    @Parameter(names = "--max-clients", description = "most stream clients at once; more get 503", order = 2)
-    String maxClients;
-
-    @Parameter(names = "--buffer-size", description = "frames a client may fall behind before it skips to the newest", order = 3)
-    String bufferSize;
-
-    @Parameter(names = "--stats-interval", description = "seconds between stats log lines (0: off)", order = 4)
-    String statsInterval;
-
-    @Parameter(names = "--camera", description = "'command' runs --camera-cmd; 'test-pattern[:WxH][@FPS]' is the built-in camera;"
-            + " NAME=SOURCE (repeatable) adds a named camera at /cam/NAME/: SOURCE is a test pattern, an http:// URL or a command line",
-            splitter = WholeValue.class, order = 5)
-    List<String> camera = new ArrayList<>();
-
-    @Parameter(names = "--camera-cmd", description = "camera program that writes MJPEG to stdout", order = 6)
-    String cameraCmd;
-
-    @Parameter(names = "--camera-args", description = "arguments of the camera program, split like a shell does", order = 7)
-    String cameraArgs;
-
-    @Parameter(names = "--camera-url", description = "MJPEG stream to relay instead of the camera program, e.g. http://pi:8080/stream (user:password@ allowed)", order = 7)
-    String cameraUrl;
-
-    @Parameter(names = "--camera-user", description = "basic-auth user for --camera-url", order = 7)
-    String cameraUser;
-
-    @Parameter(names = "--camera-password", description = "basic-auth password for --camera-url (prefer PISTREAM_CAMERA_PASSWORD: flags show in ps)", order = 7)
-    String cameraPassword;
-
-    @Parameter(names = "--camera-timeout", description = "seconds without a frame before the camera is restarted (0: never)", order = 8)
-    String cameraTimeout;
-
-    @Parameter(names = "--idle-stop", description = "seconds without viewers before the camera is stopped until the next request (0: never)", order = 8)
-    String idleStop;
-
-    @Parameter(names = "--warmup-frames", description = "frames discarded after each camera start while exposure settles", order = 8)
-    String warmupFrames;
-
-    @Parameter(names = "--log-level", description = "trace, debug, info, warn, error or off", order = 9)
-    String logLevel;
-
-    @Parameter(names = "--verbose", description = "debug logging for pi-stream itself", order = 10)
-    Boolean verbose;
-
-    @Parameter(names = "--log-format", description = "text, or json: one JSON object per line for log shippers", order = 10)
-    String logFormat;
-
-    @Parameter(names = "--max-frame-size", description = "largest JPEG accepted from the camera, in bytes", order = 11)
-    String maxFrameSize;
-
-    @Parameter(names = "--snapshot-timeout", description = "seconds /snapshot waits for a first frame before 503", order = 12)
-    String snapshotTimeout;
-
-    @Parameter(names = "--max-connections", description = "most open connections at once; more are answered 503", order = 13)
-    String maxConnections;
-
-    @Parameter(names = "--max-connections-per-address", description = "most open connections from one address (0: no cap)", order = 13)
-    String maxConnectionsPerAddress;
-
-    @Parameter(names = "--max-clients-per-address", description = "most stream clients from one address (0: no cap)", order = 13)
-    String maxClientsPerAddress;
-
-    @Parameter(names = "--header-timeout", description = "seconds a connection has to send a complete request head", order = 14)
-    String headerTimeout;
-
-    @Parameter(names = "--client-timeout", description = "seconds a stream client may accept no bytes before it is dropped", order = 14)
-    String clientTimeout;
-
-    @Parameter(names = "--auth-user", description = "user name for HTTP Basic authentication (with --auth-password-hash)", order = 15)
-    String authUser;
-
-    @Parameter(names = "--auth-password-hash", description = "the password's hash, from 'java -jar pi-stream.war hash-password'", order = 15)
-    String authPasswordHash;
-
-    @Parameter(names = "--tls-keystore", description = "PKCS12 key store: serve HTTPS (HTTP/2 and HTTP/1.1) on --tls-port", order = 16)
-    String tlsKeystore;
-
-    @Parameter(names = "--tls-keystore-password-file", description = "file whose first line is the key store's password"
-            + " (or set PISTREAM_TLS_KEYSTORE_PASSWORD)", order = 16)
-    String tlsKeystorePasswordFile;
-
-    @Parameter(names = "--tls-port", description = "HTTPS port (0 picks a free one)", order = 16)
-    String tlsPort;
-
-    @Parameter(names = "--plain-http", description = "with HTTPS on, the plain HTTP port: 'keep' serving, 'redirect' to HTTPS, or 'off'", order = 16)
-    String plainHttp;
-
-    @Parameter(names = "--allow-origin", description = "origins (comma-separated, or *) whose pages may read /stream, /snapshot, /stats (CORS)", order = 17)
-    String allowOrigin;
-
-    @Parameter(names = "--config", description = "properties file of pistream.NAME=VALUE settings, below flags, -D and the environment", order = 19)
+    @Parameter(names = "--config", description = "properties file of pistream.NAME=VALUE settings, below flags, -D and the environment",
+            order = OWN_ORDER)
     String config;
 
-    @Parameter(names = "--version", description = "print the version and exit", order = 20)
+    @Parameter(names = "--version", description = "print the version and exit", order = OWN_ORDER + 1)
     boolean version;
 
-    @Parameter(names = {"--help", "-h"}, help = true, description = "print this help and exit", order = 21)
+    @Parameter(names = {"--help", "-h"}, help = true, description = "print this help and exit", order = OWN_ORDER + 2)
     boolean help;
+
+    private final KeyTable table;
+    private final List<FlagValue> flags = new ArrayList<>();
+    private final JCommander commander;
+
+    LauncherOptions(KeyTable table) {
+        this.table = table;
+        commander = new JCommander();
+        commander.setProgramName("pi-stream");
+        // The table's flags have no annotated field of their own: each FlagValue describes itself.
+        commander.setParameterizedParser(o -> o instanceof FlagValue f ? List.of(f.parameterized) : Parameterized.parseArg(o));
+        commander.addObject(this);
+        List<Key<?>> keys = table.keys();
+        for (int i = 0; i < keys.size(); i++) {
+            if (keys.get(i).flag() != Key.Flag.NONE) {
+                FlagValue flag = new FlagValue(keys.get(i), i);
+                flags.add(flag);
+                commander.addObject(flag);
+            }
+        }
+        commander.createDescriptions(); // now, for splitAssignments and help; parse keeps them
+    }
+
+    /**
+     * Parses {@code args} into these options; throws {@link ParameterException} for an unknown flag
+     * or a missing value. A flag's value is the next word ({@code --port 8081}) or follows an
+     * equals sign ({@code --port=8081}).
+     */
+    void parse(String... args) {
+        commander.parse(splitAssignments(args));
+    }
+
+    /**
+     * {@code --NAME=VALUE} as the two words {@code --NAME VALUE}, for a flag that takes a value.
+     * Only the first '=' separates, and the word after such a flag is its value whatever it looks
+     * like, so {@code --camera back=ffmpeg -vf a=b} and {@code --camera-args "--camera 0 -o -"}
+     * stay whole. (JCommander's own separators would split any word that starts like a flag name.)
+     */
+    private String[] splitAssignments(String[] args) {
+        List<String> valueFlags = new ArrayList<>();
+        for (ParameterDescription p : commander.getParameters()) {
+            Class<?> type = p.getParameterized().getType();
+            if (type != boolean.class && type != Boolean.class) {
+                valueFlags.addAll(List.of(p.getNames().split(", ")));
+            }
+        }
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            int eq = arg.indexOf('=');
+            if (valueFlags.contains(arg) && i + 1 < args.length) {
+                words.add(arg);
+                words.add(args[++i]);
+            } else if (arg.startsWith("--") && eq > 0 && valueFlags.contains(arg.substring(0, eq))) {
+                words.add(arg.substring(0, eq));
+                words.add(arg.substring(eq + 1));
+            } else {
+                words.add(arg);
+            }
+        }
+        return words.toArray(new String[0]);
+    }
+
+    JCommander commander() {
+        return commander;
+    }
+
+    /** The keys the flags were made from. */
+    KeyTable table() {
+        return table;
+    }
+
+    /** The table's key a flag of {@code --help} stands for, or null for the launcher's own options. */
+    static Key<?> keyOf(Object parameterObject) {
+        return parameterObject instanceof FlagValue f ? f.key : null;
+    }
 
     /** The flags given on the command line, as config keys. */
     Map<String, String> toConfig() {
         Map<String, String> map = new LinkedHashMap<>();
-        put(map, ConfigKeys.PORT, port);
-        put(map, ConfigKeys.ADDRESS, address);
-        put(map, ConfigKeys.MAX_CLIENTS, maxClients);
-        put(map, ConfigKeys.BUFFER_SIZE, bufferSize);
-        put(map, ConfigKeys.STATS_INTERVAL, statsInterval);
-        putCameras(map);
-        put(map, ConfigKeys.CAMERA_CMD, cameraCmd);
-        put(map, ConfigKeys.CAMERA_ARGS, cameraArgs);
-        put(map, ConfigKeys.CAMERA_URL, cameraUrl);
-        put(map, ConfigKeys.CAMERA_USER, cameraUser);
-        put(map, ConfigKeys.CAMERA_PASSWORD, cameraPassword);
-        put(map, ConfigKeys.CAMERA_TIMEOUT, cameraTimeout);
-        put(map, ConfigKeys.IDLE_STOP, idleStop);
-        put(map, ConfigKeys.WARMUP_FRAMES, warmupFrames);
-        put(map, ConfigKeys.LOG_LEVEL, logLevel);
-        put(map, ConfigKeys.VERBOSE, verbose == null ? null : verbose.toString());
-        put(map, ConfigKeys.LOG_FORMAT, logFormat);
-        put(map, ConfigKeys.MAX_FRAME_SIZE, maxFrameSize);
-        put(map, ConfigKeys.SNAPSHOT_TIMEOUT, snapshotTimeout);
-        put(map, ConfigKeys.MAX_CONNECTIONS, maxConnections);
-        put(map, ConfigKeys.MAX_CONNECTIONS_PER_ADDRESS, maxConnectionsPerAddress);
-        put(map, ConfigKeys.MAX_CLIENTS_PER_ADDRESS, maxClientsPerAddress);
-        put(map, ConfigKeys.HEADER_TIMEOUT, headerTimeout);
-        put(map, ConfigKeys.CLIENT_TIMEOUT, clientTimeout);
-        put(map, ConfigKeys.AUTH_USER, authUser);
-        put(map, ConfigKeys.AUTH_PASSWORD_HASH, authPasswordHash);
-        put(map, ConfigKeys.TLS_KEYSTORE, tlsKeystore);
-        put(map, ConfigKeys.TLS_KEYSTORE_PASSWORD_FILE, tlsKeystorePasswordFile);
-        put(map, ConfigKeys.TLS_PORT, tlsPort);
-        put(map, ConfigKeys.PLAIN_HTTP, plainHttp);
-        put(map, ConfigKeys.ALLOW_ORIGIN, allowOrigin);
+        for (FlagValue flag : flags) {
+            if (flag.key.equals(KeyTable.CAMERA)) {
+                putCameras(map, flag.values);
+            } else if (flag.key.flag() == Key.Flag.REPEATED && !flag.values.isEmpty()) {
+                map.put(flag.key.configKey(), String.join(",", flag.values));
+            } else if (flag.valueOrNull() != null) {
+                map.put(flag.key.configKey(), flag.valueOrNull().toString());
+            }
+        }
         return map;
     }
 
@@ -164,21 +137,21 @@ final class LauncherOptions {
      * {@code --camera VALUE} sets the unnamed camera; {@code --camera NAME=SOURCE} sets
      * {@code camera.NAME} and lists NAME in {@code cameras}, keeping the order of the flags.
      */
-    private void putCameras(Map<String, String> map) {
+    private static void putCameras(Map<String, String> map, List<String> values) {
         List<String> names = new ArrayList<>();
-        for (String value : camera) {
+        for (String value : values) {
             int eq = value.indexOf('=');
             String name = eq < 0 ? "" : value.substring(0, eq).trim();
-            if (ConfigKeys.CAMERA_NAME.matcher(name).matches()) {
+            if (KeyTable.CAMERA_NAME.matcher(name).matches()) {
                 names.add(name);
-                map.put(ConfigKeys.key(ConfigKeys.NAMED_CAMERA + name), value.substring(eq + 1));
-            } else if (map.putIfAbsent(ConfigKeys.key(ConfigKeys.CAMERA), value) != null) {
-                throw new ParameterException("--camera is given twice without a name: '" + map.get(ConfigKeys.key(ConfigKeys.CAMERA))
+                map.put(KeyTable.cameraKey(name), value.substring(eq + 1));
+            } else if (map.putIfAbsent(KeyTable.CAMERA.configKey(), value) != null) {
+                throw new ParameterException("--camera is given twice without a name: '" + map.get(KeyTable.CAMERA.configKey())
                         + "' and '" + value + "' (use NAME=SOURCE for more cameras)");
             }
         }
         if (!names.isEmpty()) {
-            map.put(ConfigKeys.key(ConfigKeys.CAMERAS), String.join(",", names));
+            map.put(KeyTable.CAMERAS.configKey(), String.join(",", names));
         }
     }
 
@@ -190,9 +163,58 @@ final class LauncherOptions {
         }
     }
 
-    private static void put(Map<String, String> map, String flag, String value) {
-        if (value != null) {
-            map.put(ConfigKeys.key(flag), value);
+    /**
+     * One table key's flag and the value it was given. JCommander sees it as a parameter whose
+     * {@link Parameter} annotation is made from the key; the value lands in the field its kind uses.
+     */
+    static final class FlagValue {
+        final Key<?> key;
+        String value;
+        Boolean on;
+        List<String> values = new ArrayList<>();
+        final Parameterized parameterized;
+
+        FlagValue(Key<?> key, int order) {
+            this.key = key;
+            String fieldName = switch (key.flag()) {
+                case SWITCH -> "on";
+                case REPEATED -> "values";
+                default -> "value";
+            };
+            Field field;
+            try {
+                field = FlagValue.class.getDeclaredField(fieldName);
+            } catch (NoSuchFieldException e) {
+                throw new IllegalStateException(e);
+            }
+            Parameter annotation = (Parameter) Proxy.newProxyInstance(Parameter.class.getClassLoader(), new Class<?>[] {Parameter.class},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "names" -> new String[] {key.flagName()};
+                        case "description" -> key.help();
+                        case "order" -> order;
+                        case "splitter" -> WholeValue.class;
+                        case "annotationType" -> Parameter.class;
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        case "toString" -> "@Parameter(" + key.flagName() + ")";
+                        default -> method.getDefaultValue();
+                    });
+            // JCommander keys its parameters by field: every FlagValue has the same fields, so each is its own.
+            this.parameterized = new Parameterized(new WrappedParameter(annotation), null, field, null) {
+                @Override
+                public boolean equals(Object o) {
+                    return this == o;
+                }
+
+                @Override
+                public int hashCode() {
+                    return System.identityHashCode(this);
+                }
+            };
+        }
+
+        Object valueOrNull() {
+            return key.flag() == Key.Flag.SWITCH ? on : value;
         }
     }
 }

@@ -17,6 +17,7 @@ import jakarta.servlet.ServletRegistration;
 
 import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
+import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 import org.pistream.web.observe.HealthServlet;
 import org.pistream.web.observe.MetricsServlet;
@@ -111,13 +112,13 @@ public final class PiStreamContextListener implements ServletContextListener {
             SecurityCounters counters = new SecurityCounters();
             addProtections(context, settings, counters);
             ChunkWriter writer = ChunkWriter.of(context.getAttribute(PASS_THROUGH_ATTRIBUTE));
+            Settings server = settings;
             Function<PiStream, CameraServlet.Endpoints> endpointsOf = camera -> new CameraServlet.Endpoints(
-                    new StreamServlet(camera.broadcaster(), camera.timer(), writer), new SnapshotServlet(camera),
+                    new StreamServlet(camera.broadcaster(), camera.timer(), writer), new SnapshotServlet(camera, server.snapshotTimeoutMillis()),
                     new StatsServlet(started, camera, version, counters));
             Map<String, CameraServlet.Endpoints> byName = new LinkedHashMap<>();
             for (PiStream camera : started.all().values()) {
-                Settings.Limits limits = camera.settings().limits();
-                StallWatch stallWatch = new StallWatch(camera.broadcaster(), limits.clientTimeoutSeconds(), counters);
+                StallWatch stallWatch = new StallWatch(camera.broadcaster(), settings.limits().clientTimeoutSeconds(), counters);
                 camera.timer().scheduleWithFixedDelay(stallWatch, stallWatch.periodMillis(), stallWatch.periodMillis(),
                         TimeUnit.MILLISECONDS);
                 byName.put(camera.name(), endpointsOf.apply(camera));
@@ -230,7 +231,7 @@ public final class PiStreamContextListener implements ServletContextListener {
     private static Map<String, String> contextParameters(ServletContext context) {
         Map<String, String> params = new LinkedHashMap<>();
         for (String name : Collections.list(context.getInitParameterNames())) {
-            if (name.startsWith(ConfigKeys.PREFIX)) {
+            if (name.startsWith(KeyTable.PREFIX)) {
                 params.put(name, context.getInitParameter(name));
             }
         }

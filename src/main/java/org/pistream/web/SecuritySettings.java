@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
+import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.PasswordHash;
 import org.pistream.core.settings.Secret;
 import org.pistream.core.settings.Settings;
@@ -28,8 +29,8 @@ final class SecuritySettings {
 
     /** Authentication, or null when neither user nor hash is set. */
     static Settings.Auth auth(String user, String hashText, String exemptText) {
-        String userKey = ConfigKeys.key(ConfigKeys.AUTH_USER);
-        String hashKey = ConfigKeys.key(ConfigKeys.AUTH_PASSWORD_HASH);
+        String userKey = KeyTable.AUTH_USER.configKey();
+        String hashKey = KeyTable.AUTH_PASSWORD_HASH.configKey();
         if (user == null && hashText == null) {
             return null;
         }
@@ -52,7 +53,7 @@ final class SecuritySettings {
         List<String> exempt = new ArrayList<>();
         for (String path : words(exemptText)) {
             if (!path.startsWith("/") || path.contains("*")) {
-                throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.AUTH_EXEMPT), exemptText,
+                throw new InvalidSettingException(KeyTable.AUTH_EXEMPT.configKey(), exemptText,
                         "must be exact paths starting with '/', separated by commas");
             }
             exempt.add(path);
@@ -62,8 +63,8 @@ final class SecuritySettings {
 
     /** HTTPS settings, or null when no key store is set. The key store is opened here, so a wrong password fails early. */
     static Settings.Tls tls(String keystore, String passwordFile, String password, int tlsPort, int port, String plainHttp) {
-        String storeKey = ConfigKeys.key(ConfigKeys.TLS_KEYSTORE);
-        String fileKey = ConfigKeys.key(ConfigKeys.TLS_KEYSTORE_PASSWORD_FILE);
+        String storeKey = KeyTable.TLS_KEYSTORE.configKey();
+        String fileKey = KeyTable.TLS_KEYSTORE_PASSWORD_FILE.configKey();
         if (keystore == null) {
             return null;
         }
@@ -75,14 +76,14 @@ final class SecuritySettings {
         if (passwordFile != null) {
             secret = new Secret(readPasswordFile(fileKey, passwordFile), passwordFile);
         } else if (password != null) {
-            secret = new Secret(password, ConfigKeys.key(ConfigKeys.TLS_KEYSTORE_PASSWORD));
+            secret = new Secret(password, KeyTable.TLS_KEYSTORE_PASSWORD.configKey());
         } else {
             throw new InvalidSettingException(fileKey, null, "must name a file with the key store's password when "
-                    + storeKey + " is set (or set " + ConfigKeys.key(ConfigKeys.TLS_KEYSTORE_PASSWORD)
+                    + storeKey + " is set (or set " + KeyTable.TLS_KEYSTORE_PASSWORD.configKey()
                     + ", e.g. as PISTREAM_TLS_KEYSTORE_PASSWORD)");
         }
         checkKeyStore(storeKey, keystore, secret);
-        String tlsPortKey = ConfigKeys.key(ConfigKeys.TLS_PORT);
+        String tlsPortKey = KeyTable.TLS_PORT.configKey();
         if (tlsPort != 0 && tlsPort == port) {
             throw new InvalidSettingException(tlsPortKey, Integer.toString(tlsPort), "must differ from the plain HTTP port");
         }
@@ -90,7 +91,7 @@ final class SecuritySettings {
         try {
             plain = Settings.PlainHttp.valueOf(plainHttp.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(ConfigKeys.key(ConfigKeys.PLAIN_HTTP), plainHttp, "must be keep, redirect or off");
+            throw new InvalidSettingException(KeyTable.PLAIN_HTTP.configKey(), plainHttp, "must be keep, redirect or off");
         }
         return new Settings.Tls(store.toAbsolutePath().toString(), secret, tlsPort, plain);
     }
@@ -132,7 +133,7 @@ final class SecuritySettings {
 
     /** Allowed CORS origins as browsers send them ({@code scheme://host[:port]}), or {@code *} alone; empty: CORS off. */
     static List<String> origins(String text) {
-        String key = ConfigKeys.key(ConfigKeys.ALLOW_ORIGIN);
+        String key = KeyTable.ALLOW_ORIGIN.configKey();
         List<String> words = words(text);
         if (words.contains("*")) {
             if (words.size() > 1) {

@@ -122,4 +122,13 @@ class LauncherFlagsIT {
             assertTrue(line.matches(".*fps in, .* fps out, \\d+/100 clients, \\d+ dropped, \\d+ restarts, .* MB out.*"), line);
         }
     }
+
+    @Test
+    void flagsTakeTheirValueAfterAnEqualsSignToo() throws Exception {
+        try (ServerProcess server = ServerProcess.start("--camera=test-pattern:64x48@5", "--port=0", "--address=127.0.0.1",
+                "--max-clients=9", "--camera-args=-o x=y")) {
+            assertEquals(9, Http.stats(server.uri()).at("/clients/max").asInt());
+            assertEquals("test-pattern:64x48@5", Http.stats(server.uri()).at("/server/config/camera").asText());
+        }
+    }
 }

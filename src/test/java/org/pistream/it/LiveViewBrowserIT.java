@@ -390,11 +390,11 @@ class LiveViewBrowserIT {
 
     @Test
     void pageWorksUnderAContextPathWithRelativeUrlsOnly() throws Exception {
-        // As the launcher does: the flags become the settings and the webapp's context parameters.
+        // As the launcher does: the flags become the settings.
         Map<String, String> flags = Map.of("pistream.camera", "test-pattern:" + WIDTH + "x" + HEIGHT + "@10",
                 "pistream.port", "0", "pistream.address", "127.0.0.1", "pistream.stats-interval", "0");
         Settings settings = SettingsLoader.load(SettingsLoader.config(flags, "test", getClass().getClassLoader()));
-        Server cam = EmbeddedServer.create(settings, flags, "/cam");
+        Server cam = EmbeddedServer.create(settings, "/cam");
         cam.start();
         try {
             String base = EmbeddedServer.uri(cam).resolve("/cam").toString();
@@ -419,7 +419,7 @@ class LiveViewBrowserIT {
                 "pistream.camera.back", "test-pattern:160x120@10", "pistream.cameras", "front,back",
                 "pistream.port", "0", "pistream.address", "127.0.0.1", "pistream.stats-interval", "0");
         Settings settings = SettingsLoader.load(SettingsLoader.config(flags, "test", getClass().getClassLoader()));
-        Server two = EmbeddedServer.create(settings, flags, "/");
+        Server two = EmbeddedServer.create(settings, "/");
         two.start();
         try {
             String base = EmbeddedServer.uri(two).toString();

@@ -5,18 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pistream.core.settings.CameraSource;
+import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 import org.pistream.web.SettingsLoader;
 
@@ -34,10 +34,6 @@ class ConfigFileTest {
 
     @Test
     void shippedFileListsEverySettingCommentedOutWithItsDefault() throws IOException {
-        Properties defaults = new Properties();
-        try (InputStream in = Files.newInputStream(Path.of("etc", "pi-stream-defaults.properties"))) {
-            defaults.load(in);
-        }
         Map<String, String> commented = new TreeMap<>();
         for (String line : Files.readAllLines(SHIPPED, StandardCharsets.UTF_8)) {
             assertTrue(line.isEmpty() || line.startsWith("#"), "the shipped file sets nothing, only shows: " + line);
@@ -46,9 +42,7 @@ class ConfigFileTest {
                 commented.put(line.substring(1, eq), line.substring(eq + 1));
             }
         }
-        Map<String, String> expected = new TreeMap<>();
-        defaults.stringPropertyNames().forEach(k -> expected.put(k, defaults.getProperty(k)));
-        assertEquals(expected, commented);
+        assertEquals(new TreeMap<>(KeyTable.standard().defaults()), commented, "every key of the table, with its default");
     }
 
     @Test
@@ -70,9 +64,9 @@ class ConfigFileTest {
         Path file = write("pistream.max-clients=6\npistream.buffer-size=7\npistream.camera=test-pattern:96x64@5\n");
         List<ConfigSource> files = List.of(ConfigFile.read(file));
         Settings settings = SettingsLoader.load(SettingsLoader.config(Map.of("pistream.buffer-size", "9"), "flags", files, loader()));
-        assertEquals(6, settings.maxClients(), "file beats the bundled default");
-        assertEquals(9, settings.bufferSize(), "flag beats the file");
-        assertEquals(96, settings.testPattern().width());
+        assertEquals(6, settings.get(KeyTable.MAX_CLIENTS), "file beats the bundled default");
+        assertEquals(9, settings.get(KeyTable.BUFFER_SIZE), "flag beats the file");
+        assertEquals(new CameraSource.TestPatternSource(96, 64, 5), settings.cameras().get(0).source());
     }
 
     @Test
@@ -81,7 +75,7 @@ class ConfigFileTest {
         System.setProperty("pistream.max-clients", "8");
         try {
             Settings settings = SettingsLoader.load(SettingsLoader.config(Map.of(), "flags", List.of(ConfigFile.read(file)), loader()));
-            assertEquals(8, settings.maxClients());
+            assertEquals(8, settings.cameras().get(0).maxClients());
         } finally {
             System.clearProperty("pistream.max-clients");
         }

@@ -2,7 +2,6 @@ package org.pistream.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.pistream.core.settings.CameraSettings;
+import org.pistream.core.settings.CameraSource;
+import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 
 /** Named cameras as {@link SettingsLoader} reads them: sources, order, own limits, the default, refusals. */
@@ -25,8 +27,11 @@ class NamedCameraSettingsTest {
     @Test
     void noNamedCamerasIsTheSingleUnnamedCamera() {
         Settings s = load(Map.of());
-        assertTrue(s.cameras().isEmpty());
-        assertNull(s.defaultCamera());
+        assertEquals(List.of(Settings.UNNAMED), s.cameras().stream().map(CameraSettings::name).toList());
+        assertEquals(Settings.UNNAMED, s.defaultCamera());
+        assertFalse(s.namesCameras());
+        assertEquals(new CameraSource.CommandSource(List.of("rpicam-vid", "-t", "0", "-n", "--codec", "mjpeg", "--width", "1280",
+                "--height", "720", "--framerate", "30", "-o", "-")), s.cameras().get(0).source());
     }
 
     @Test
@@ -35,19 +40,17 @@ class NamedCameraSettingsTest {
                 "pistream.camera.door", "http://admin:secret@door.local:8080/stream",
                 "pistream.camera.pond", "test-pattern:320x240@5",
                 "pistream.camera.garage", "ffmpeg -f v4l2 -i '/dev/video 2' -c:v copy -f mjpeg -"));
-        assertEquals(List.of("pond", "door", "garage"), s.cameras().stream().map(Settings.NamedCamera::name).toList(),
+        assertEquals(List.of("pond", "door", "garage"), s.cameras().stream().map(CameraSettings::name).toList(),
                 "listed ones in their order, then the others by name");
         assertEquals("pond", s.defaultCamera());
-        Settings pond = s.cameras().get(0).settings();
-        assertEquals(320, pond.testPattern().width());
-        Settings door = s.cameras().get(1).settings();
-        assertEquals("http://door.local:8080/stream", door.httpSource().url().toString());
-        assertEquals("admin", door.httpSource().user());
-        assertEquals("secret", door.httpSource().password());
+        assertEquals(new CameraSource.TestPatternSource(320, 240, 5), s.cameras().get(0).source());
+        CameraSource.HttpSource door = (CameraSource.HttpSource) s.cameras().get(1).source();
+        assertEquals("http://door.local:8080/stream", door.uri().toString());
+        assertEquals("admin", door.user());
+        assertEquals("secret", door.password());
         assertFalse(s.toString().contains("secret"), s.toString());
-        Settings garage = s.cameras().get(2).settings();
-        assertEquals(List.of("ffmpeg", "-f", "v4l2", "-i", "/dev/video 2", "-c:v", "copy", "-f", "mjpeg", "-"),
-                garage.cameraCommand());
+        assertEquals(new CameraSource.CommandSource(List.of("ffmpeg", "-f", "v4l2", "-i", "/dev/video 2", "-c:v", "copy", "-f",
+                "mjpeg", "-")), s.cameras().get(2).source());
     }
 
     @Test
@@ -55,21 +58,23 @@ class NamedCameraSettingsTest {
         Settings s = load(Map.of("pistream.max-clients", "40", "pistream.idle-stop", "60",
                 "pistream.camera.a", "test-pattern", "pistream.camera.b", "test-pattern",
                 "pistream.camera.b.max-clients", "3", "pistream.camera.b.buffer-size", "4", "pistream.camera.b.idle-stop", "0"));
-        Settings a = s.cameras().get(0).settings();
-        Settings b = s.cameras().get(1).settings();
+        CameraSettings a = s.cameras().get(0);
+        CameraSettings b = s.cameras().get(1);
         assertEquals(40, a.maxClients());
         assertEquals(60, a.idleStopSeconds());
         assertEquals(3, b.maxClients());
         assertEquals(4, b.bufferSize());
         assertEquals(0, b.idleStopSeconds());
-        assertEquals(s.limits(), b.limits(), "connection limits are the server's");
+        assertFalse(b.values().has(KeyTable.MAX_CONNECTIONS), "connection limits are the server's");
+        assertEquals(3, s.shown(b).get("max-clients"), "/stats shows the camera's own value");
+        assertEquals(40, s.shown(a).get("max-clients"));
     }
 
     @Test
     void anUnnamedCameraConfiguredOnPurposeStaysTheDefault() {
         Settings s = load(Map.of("pistream.camera", "test-pattern", "pistream.camera.usb", "test-pattern:160x120"));
-        assertNull(s.defaultCamera(), "the unnamed camera keeps /stream");
-        assertEquals(1, s.cameras().size());
+        assertEquals(Settings.UNNAMED, s.defaultCamera(), "the unnamed camera keeps /stream");
+        assertEquals(List.of(Settings.UNNAMED, "usb"), s.cameras().stream().map(CameraSettings::name).toList());
         assertTrue(s.cameraDescription().startsWith("default=test-pattern"), s.cameraDescription());
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 
 /** The security settings as {@link SettingsLoader} reads them: what is accepted, what is refused and how. */
@@ -44,7 +45,7 @@ class SecuritySettingsTest {
         Map<String, String> flags = new HashMap<>();
         flags.put("pistream.camera", "test-pattern");
         for (int i = 0; i < keyValues.length; i += 2) {
-            flags.put(ConfigKeys.key(keyValues[i]), keyValues[i + 1]);
+            flags.put(KeyTable.PREFIX + keyValues[i], keyValues[i + 1]);
         }
         return SettingsLoader.load(SettingsLoader.config(flags, "test", SecuritySettingsTest.class.getClassLoader()));
     }

@@ -1,63 +1,102 @@
 package org.pistream.core.settings;
 
-import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Every setting pi-stream runs with, validated and immutable. Built once by the context listener
- * (from MicroProfile Config) and handed to constructors; nothing below reads configuration.
+ * Every setting pi-stream runs with, validated and immutable: the server's (address, ports,
+ * limits, TLS, authentication, CORS, logging, stats) and one {@link CameraSettings} per camera.
+ * Built once by the context listener (from MicroProfile Config, by the {@link KeyTable}) and handed
+ * to constructors; nothing below reads configuration.
  *
- * @param cameraCommand    the camera program and its arguments, already split into words
- * @param testPattern      the built-in camera to use instead of the command, or null
- * @param httpSource       another MJPEG server to relay instead of the command, or null
- * @param statsIntervalSeconds seconds between stats log lines; 0 turns them off
- * @param cameraTimeoutSeconds end a camera that sends no complete frame for this long; 0: never
- * @param idleStopSeconds      stop the camera after this long without viewers; 0: never
- * @param warmupFrames         frames discarded after each camera start
- * @param logFormat            {@code text} or {@code json} (one JSON object per line); used by the embedded launcher
- * @param limits               connection and client limits and timeouts
- * @param auth                 HTTP Basic authentication, or null when off
- * @param tls                  HTTPS for the embedded server, or null when off
- * @param allowedOrigins       origins allowed to read the stream, snapshots and stats from scripts
- *                             (CORS); {@code *} for any; empty when off
- * @param cameras              named cameras ({@code camera.NAME}), each with its own settings, in the
- *                             order they are listed; empty for the single unnamed camera
- * @param defaultCamera        which named camera {@code /stream} and {@code /snapshot} serve, or null
- *                             when they serve the unnamed camera these settings describe
+ * @param values         the server's value of every key in the table
+ * @param auth           HTTP Basic authentication, or null when off
+ * @param tls            HTTPS for the embedded server, or null when off
+ * @param allowedOrigins origins allowed to read the stream, snapshots and stats from scripts (CORS);
+ *                       {@code *} for any; empty when off
+ * @param cameras        every camera to run, in the order they are listed: the unnamed one
+ *                       ({@value #UNNAMED}) first when it runs, then the named ones ({@code camera.NAME})
+ * @param defaultCamera  the name of the camera {@code /stream} and {@code /snapshot} serve, one of {@code cameras}
  */
-public record Settings(int port, String address, int maxClients, int bufferSize, int statsIntervalSeconds,
-                       List<String> cameraCommand, TestPatternSpec testPattern, String logLevel, boolean verbose,
-                       int maxFrameBytes, int snapshotTimeoutMillis, int cameraTimeoutSeconds, int idleStopSeconds,
-                       int warmupFrames, String logFormat, Limits limits, Auth auth, Tls tls,
-                       List<String> allowedOrigins, HttpSourceSpec httpSource, List<NamedCamera> cameras,
+public record Settings(Values values, Auth auth, Tls tls, List<String> allowedOrigins, List<CameraSettings> cameras,
                        String defaultCamera) {
 
     /** The name the unnamed camera goes by beside named ones, in stats, metrics and {@code /cam/default/}. */
     public static final String UNNAMED = "default";
 
     public Settings {
-        cameraCommand = List.copyOf(cameraCommand);
         allowedOrigins = List.copyOf(allowedOrigins);
         cameras = List.copyOf(cameras);
-    }
-
-    /**
-     * One of several cameras: its name (as in {@code /cam/NAME/stream}) and the settings its
-     * supervisor, broadcaster and limits run with (the server's, with its own camera and limits).
-     */
-    public record NamedCamera(String name, Settings settings) {
-        @Override
-        public String toString() {
-            return name + "=" + settings.cameraDescription();
+        if (cameras.stream().noneMatch(c -> c.name().equals(defaultCamera))) {
+            throw new IllegalArgumentException("the default camera '" + defaultCamera + "' is not one of " + cameras);
         }
     }
 
-    /** The camera part of the settings, replaced: what a named camera differs in from the server's. */
-    public Settings withCamera(List<String> command, TestPatternSpec pattern, HttpSourceSpec source, int clients,
-                               int buffer, int frameBytes, int timeoutSeconds, int idleSeconds, int warmup) {
-        return new Settings(port, address, clients, buffer, statsIntervalSeconds, command, pattern, logLevel, verbose,
-                frameBytes, snapshotTimeoutMillis, timeoutSeconds, idleSeconds, warmup, logFormat, limits, auth, tls,
-                allowedOrigins, source, List.of(), null);
+    /** The server's value of a key; for a per-camera key, the value cameras have unless they set their own. */
+    public <T> T get(Key<T> key) {
+        return values.get(key);
+    }
+
+    public int port() {
+        return get(KeyTable.PORT);
+    }
+
+    public String address() {
+        return get(KeyTable.ADDRESS);
+    }
+
+    /** Seconds between stats log lines; 0 turns them off. */
+    public int statsIntervalSeconds() {
+        return get(KeyTable.STATS_INTERVAL);
+    }
+
+    public String logLevel() {
+        return get(KeyTable.LOG_LEVEL);
+    }
+
+    public boolean verbose() {
+        return get(KeyTable.VERBOSE);
+    }
+
+    /** {@code text} or {@code json} (one JSON object per line); used by the embedded launcher. */
+    public String logFormat() {
+        return get(KeyTable.LOG_FORMAT);
+    }
+
+    public int snapshotTimeoutMillis() {
+        return get(KeyTable.SNAPSHOT_TIMEOUT) * 1000;
+    }
+
+    /** Connection and client limits and timeouts. */
+    public Limits limits() {
+        return new Limits(get(KeyTable.MAX_CONNECTIONS), get(KeyTable.MAX_CONNECTIONS_PER_ADDRESS),
+                get(KeyTable.MAX_CLIENTS_PER_ADDRESS), get(KeyTable.HEADER_TIMEOUT), get(KeyTable.CLIENT_TIMEOUT));
+    }
+
+    /** Whether logs name each camera: as soon as one camera has a name. */
+    public boolean namesCameras() {
+        return cameras.size() > 1 || !cameras.get(0).name().equals(UNNAMED);
+    }
+
+    /**
+     * The settings in force for {@code camera}, as {@code /stats} shows them under {@code config}:
+     * every {@link Key#isShown} key by name, the camera's own value for a per-camera key, and for
+     * {@code camera} its source's description (credentials masked).
+     */
+    public Map<String, Object> shown(CameraSettings camera) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        values.asMap().forEach((key, value) -> {
+            if (!key.isShown() || key.isSecret()) {
+                return;
+            }
+            if (key.equals(KeyTable.CAMERA)) {
+                shown.put(key.name(), camera.source().description());
+            } else {
+                shown.put(key.name(), key.isPerCamera() && camera.values().has(key) ? camera.values().get(key) : value);
+            }
+        });
+        return shown;
     }
 
     /**
@@ -99,61 +138,22 @@ public record Settings(int port, String address, int maxClients, int bufferSize,
     public record Tls(String keystore, Secret keystorePassword, int port, PlainHttp plainHttp) {
     }
 
-    /** Size and rate of the built-in test pattern. */
-    public record TestPatternSpec(int width, int height, int fps) {
-        @Override
-        public String toString() {
-            return "test-pattern:" + width + "x" + height + "@" + fps;
-        }
-    }
-
-    /**
-     * An MJPEG URL to read frames from ({@code camera-url}).
-     *
-     * @param url      the URL without credentials, as logs and stats show it
-     * @param user     basic-auth user, or null for none
-     * @param password basic-auth password, or null; never shown
-     */
-    public record HttpSourceSpec(URI url, String user, String password) {
-        @Override
-        public String toString() {
-            return url + (user == null ? "" : " (as " + user + ")");
-        }
-    }
-
-    /** These settings for the unnamed camera alone, without the named ones. */
-    public Settings alone() {
-        return withCamera(cameraCommand, testPattern, httpSource, maxClients, bufferSize, maxFrameBytes, cameraTimeoutSeconds,
-                idleStopSeconds, warmupFrames);
-    }
-
-    /** What the stats and logs call the camera: credentials in the command or URL are masked. */
+    /** What the stats and logs call the cameras: {@code NAME=SOURCE, ...}, or the source alone for the one unnamed camera. */
     public String cameraDescription() {
-        if (!cameras.isEmpty()) {
-            StringBuilder all = new StringBuilder();
-            if (defaultCamera == null) {
-                all.append(UNNAMED).append('=').append(alone().cameraDescription());
-            }
-            for (NamedCamera camera : cameras) {
-                all.append(all.length() == 0 ? "" : ", ").append(camera);
-            }
-            return all.toString();
+        if (!namesCameras()) {
+            return cameras.get(0).source().description();
         }
-        if (httpSource != null) {
-            return httpSource.toString();
+        StringBuilder all = new StringBuilder();
+        for (CameraSettings camera : cameras) {
+            all.append(all.length() == 0 ? "" : ", ").append(camera.name()).append('=').append(camera.source().description());
         }
-        return testPattern != null ? testPattern.toString() : Secrets.redact(String.join(" ", cameraCommand));
+        return all.toString();
     }
 
-    /** Every setting, for logs: the camera's credentials, the password hash and the key store password masked. */
+    /** Every setting, for logs: credentials in the camera's command or URL, the password hash and the key store password masked. */
     @Override
     public String toString() {
-        return "Settings[port=" + port + ", address=" + address + ", maxClients=" + maxClients + ", bufferSize=" + bufferSize
-                + ", statsIntervalSeconds=" + statsIntervalSeconds + ", camera=" + cameraDescription() + ", logLevel="
-                + logLevel + ", verbose=" + verbose + ", logFormat=" + logFormat + ", maxFrameBytes=" + maxFrameBytes
-                + ", snapshotTimeoutMillis=" + snapshotTimeoutMillis + ", cameraTimeoutSeconds=" + cameraTimeoutSeconds
-                + ", idleStopSeconds=" + idleStopSeconds + ", warmupFrames=" + warmupFrames + ", limits=" + limits
-                + ", auth=" + auth + ", tls=" + tls + ", allowedOrigins=" + allowedOrigins + ", cameras=" + cameras
-                + ", defaultCamera=" + defaultCamera + "]"; // Auth and Tls mask their secrets
+        return "Settings[" + values + ", cameras=" + cameras + ", defaultCamera=" + defaultCamera + ", auth=" + auth
+                + ", tls=" + tls + ", allowedOrigins=" + allowedOrigins + "]"; // Auth and Tls mask their secrets
     }
 }

@@ -15,14 +15,14 @@ import org.pistream.core.stats.FanoutStats;
 import org.pistream.core.stats.Health;
 import org.pistream.core.stats.SourceStats;
 import org.pistream.web.CameraServlet;
-import org.pistream.web.ConfigKeys;
 
 /** The numbers {@code /stats} shows, as a tree of maps for the JSON writer; docs/STATS.md describes them. */
 public final class StatsReport {
     private StatsReport() {
     }
 
-    static Map<String, Object> of(PiStream app, String version) {
+    /** @param config the settings in force for this camera, by key name ({@link Settings#shown}) */
+    static Map<String, Object> of(PiStream app, String version, Map<String, Object> config) {
         CameraStats stats = app.stats();
         FanoutStats b = stats.fanout();
         Map<String, Object> root = new LinkedHashMap<>();
@@ -38,7 +38,7 @@ public final class StatsReport {
         server.put("threads", Thread.activeCount());
         Health health = stats.health();
         server.put("health", health.up() ? "UP" : "DOWN");
-        server.put("config", config(app.settings()));
+        server.put("config", config);
         root.put("server", server);
 
         SourceStats source = stats.source();
@@ -138,26 +138,6 @@ public final class StatsReport {
             list.add(c);
         }
         return list;
-    }
-
-    /** The settings in force, by their flag names; the camera command with credentials masked. */
-    private static Map<String, Object> config(Settings s) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put(ConfigKeys.ADDRESS, s.address());
-        c.put(ConfigKeys.PORT, s.port());
-        c.put(ConfigKeys.MAX_CLIENTS, s.maxClients());
-        c.put(ConfigKeys.BUFFER_SIZE, s.bufferSize());
-        c.put(ConfigKeys.CAMERA, s.cameraDescription());
-        c.put(ConfigKeys.CAMERA_TIMEOUT, s.cameraTimeoutSeconds());
-        c.put(ConfigKeys.IDLE_STOP, s.idleStopSeconds());
-        c.put(ConfigKeys.WARMUP_FRAMES, s.warmupFrames());
-        c.put(ConfigKeys.MAX_FRAME_SIZE, s.maxFrameBytes());
-        c.put(ConfigKeys.SNAPSHOT_TIMEOUT, s.snapshotTimeoutMillis() / 1000);
-        c.put(ConfigKeys.STATS_INTERVAL, s.statsIntervalSeconds());
-        c.put(ConfigKeys.LOG_LEVEL, s.logLevel());
-        c.put(ConfigKeys.VERBOSE, s.verbose());
-        c.put(ConfigKeys.LOG_FORMAT, s.logFormat());
-        return c;
     }
 
     private static double round(double v) {

@@ -40,8 +40,8 @@ public final class StatsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws JsonProcessingException {
-        Map<String, Object> report = StatsReport.of(app, version);
-        SecurityStats.addTo(report, app.settings(), counters, connections());
+        Map<String, Object> report = StatsReport.of(app, version, cameras.settings().shown(app.settings()));
+        SecurityStats.addTo(report, cameras.settings(), counters, connections());
         report.put("cameras", StatsReport.cameras(cameras));
         byte[] body = JsonBody.of(report);
         NoCache.apply(response);

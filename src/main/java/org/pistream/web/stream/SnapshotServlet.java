@@ -27,15 +27,18 @@ public final class SnapshotServlet extends HttpServlet {
     private static final long SAFETY_MARGIN_MILLIS = 60_000;
 
     private final transient PiStream app;
+    private final long timeoutMillis;
 
-    public SnapshotServlet(PiStream app) {
+    /** @param timeoutMillis how long a request waits for a fresh frame ({@code snapshot-timeout}) */
+    public SnapshotServlet(PiStream app, long timeoutMillis) {
         this.app = app;
+        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) {
         AsyncContext async = request.startAsync();
-        async.setTimeout(app.settings().snapshotTimeoutMillis() + SAFETY_MARGIN_MILLIS);
+        async.setTimeout(timeoutMillis + SAFETY_MARGIN_MILLIS);
         Frame fresh = app.freshFrame();
         if (fresh != null) {
             sendFrame(async, fresh);
@@ -52,7 +55,7 @@ public final class SnapshotServlet extends HttpServlet {
                 cancelWait.run();
                 sendUnavailable(async);
             }
-        }, app.settings().snapshotTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
         async.addListener(new AsyncListener() {
             @Override
             public void onComplete(AsyncEvent event) {

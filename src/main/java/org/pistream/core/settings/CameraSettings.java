@@ -1,0 +1,57 @@
+package org.pistream.core.settings;
+
+import java.util.Objects;
+
+/**
+ * One camera's settings: its name, its source and its values of the {@link Key#isPerCamera} keys
+ * (the server's, unless a named camera sets its own as {@code camera.NAME.KEY}). Immutable; built
+ * once with the server's {@link Settings} and handed to the camera's constructors.
+ *
+ * @param name   the name in stats, metrics and URLs ({@value Settings#UNNAMED} for the unnamed camera)
+ * @param source where its frames come from
+ * @param values its per-camera keys' values
+ */
+public record CameraSettings(String name, CameraSource source, Values values) {
+    public CameraSettings {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(values, "values");
+    }
+
+    /** This camera's value of a per-camera key. */
+    public <T> T get(Key<T> key) {
+        return values.get(key);
+    }
+
+    public int maxClients() {
+        return get(KeyTable.MAX_CLIENTS);
+    }
+
+    public int bufferSize() {
+        return get(KeyTable.BUFFER_SIZE);
+    }
+
+    public int maxFrameBytes() {
+        return get(KeyTable.MAX_FRAME_SIZE);
+    }
+
+    /** End a camera that sends no complete frame for this long; 0: never. */
+    public int cameraTimeoutSeconds() {
+        return get(KeyTable.CAMERA_TIMEOUT);
+    }
+
+    /** Stop the camera after this long without viewers; 0: never. */
+    public int idleStopSeconds() {
+        return get(KeyTable.IDLE_STOP);
+    }
+
+    /** Frames discarded after each camera start. */
+    public int warmupFrames() {
+        return get(KeyTable.WARMUP_FRAMES);
+    }
+
+    @Override
+    public String toString() {
+        return name + "=" + source.description() + " " + values;
+    }
+}
