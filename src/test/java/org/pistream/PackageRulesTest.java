@@ -83,7 +83,8 @@ class PackageRulesTest {
     void statsReadSnapshotsNotFanOutOrSourceInternals() throws IOException {
         assertEquals(List.of(), importsMatching("core.stats", true, "org.pistream.core.fanout", "org.pistream.core.source.Camera;",
                 "org.pistream.core.source.CameraStatus", "org.pistream.core.source.CameraSupervisor",
-                "org.pistream.core.source.HttpMjpegCamera", "org.pistream.core.source.TestPatternCamera",
+                "org.pistream.core.source.HttpMjpegCamera", "org.pistream.core.source.SupervisedSource",
+                "org.pistream.core.source.TestPatternCamera",
                 "org.pistream.core.jpeg.SplitterCounters", "org.pistream.core.Cameras", "org.pistream.core.PiStream"));
     }
 

@@ -21,6 +21,7 @@ import org.pistream.core.source.Camera;
 import org.pistream.core.source.CameraState;
 import org.pistream.core.source.CameraStatus;
 import org.pistream.core.source.CameraSupervisor;
+import org.pistream.core.source.FrameSink;
 import org.pistream.core.source.HttpMjpegCamera;
 import org.pistream.core.source.TestPatternCamera;
 import org.pistream.core.stats.CameraStats;
@@ -73,24 +74,25 @@ public final class PiStream extends Lifecycle {
         int fanoutThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         this.broadcaster = new FrameBroadcaster(settings.bufferSize(), settings.maxClients(), fanoutThreads);
         // Every source's frames pass the intake (the source stage's fixes) on their way to the broadcaster.
-        this.camera = camera(settings, new FrameIntake(broadcaster::publish));
+        FrameIntake intake = new FrameIntake(broadcaster::publish);
+        this.camera = camera(settings, intake::accept);
         broadcaster.liveCheck(() -> camera.status().state() == CameraState.STREAMING);
         broadcaster.onDemand(camera::wake);
         this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos());
     }
 
     /** The built-in test pattern, another MJPEG server, or (the default) a supervised camera program. */
-    private static Camera camera(CameraSettings settings, FrameIntake intake) {
+    private static Camera camera(CameraSettings settings, FrameSink sink) {
         Duration timeout = Duration.ofSeconds(settings.cameraTimeoutSeconds());
         if (settings.source() instanceof CameraSource.TestPatternSource pattern) {
-            return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), intake);
+            return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), sink);
         }
         if (settings.source() instanceof CameraSource.HttpSource source) {
-            return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(), intake,
+            return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(), sink,
                     Backoff.cameraDefault(), timeout, settings.warmupFrames());
         }
         return new CameraSupervisor(((CameraSource.CommandSource) settings.source()).command(), settings.maxFrameBytes(),
-                intake, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
+                sink, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
     }
 
     /** How old a camera frame may be and still count as live (keep-alive, snapshots). */

@@ -14,7 +14,8 @@ import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * The first handler of the embedded server: answers 503 with {@code Retry-After} on connections
- * the {@link ConnectionGuard} refused, and tells it when each request on an admitted connection
+ * the {@link ConnectionGuard} refused (unless the guard finds room for them by their first
+ * request), and tells it when each request on an admitted connection
  * begins and ends (the end is the completion of the request's callback, so a stream counts until
  * it is over).
  */
@@ -28,25 +29,32 @@ final class AdmissionHandler extends Handler.Wrapper {
         this.guard = guard;
     }
 
+    /** 503 with {@code Retry-After}, and the connection closed after it. */
+    private static boolean refuse(Response response, Callback callback, String why) {
+        byte[] body = ("Server busy: " + why + "; try again later.\n").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         ConnectionGuard.Peer peer = guard.peer(request.getConnectionMetaData().getRemoteSocketAddress());
         if (peer == null) {
             return super.handle(request, response, callback);
         }
-        if (peer.refusal != null) {
+        if (peer.refusal != null && !guard.retry(peer)) {
             guard.refusedRequest(peer);
-            byte[] body = ("Server busy: " + peer.refusal + "; try again later.\n").getBytes(StandardCharsets.UTF_8);
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
-            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-            response.getHeaders().put("X-Content-Type-Options", "nosniff");
-            response.write(true, ByteBuffer.wrap(body), callback);
-            return true;
+            return refuse(response, callback, peer.refusal);
         }
-        guard.requestBegins(peer);
+        if (!guard.requestBegins(peer, request.getConnectionMetaData().getConnection())) {
+            return refuse(response, callback, "connection closed to make room for a newer one from your address");
+        }
         AtomicBoolean ended = new AtomicBoolean();
         Runnable end = () -> {
             if (ended.compareAndSet(false, true)) {

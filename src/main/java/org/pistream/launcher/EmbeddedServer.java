@@ -13,7 +13,6 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -84,7 +83,7 @@ public final class EmbeddedServer {
         Settings.Tls tls = settings.tls();
         ServerConnector plain = null;
         if (tls == null || tls.plainHttp() != Settings.PlainHttp.OFF) {
-            plain = new ServerConnector(server, new HttpConnectionFactory(http));
+            plain = new ServerConnector(server, new RequestLineCheck(http));
             plain.setHost(settings.address());
             plain.setPort(settings.port());
             server.addConnector(plain);
@@ -105,13 +104,15 @@ public final class EmbeddedServer {
         // A hard stop beyond the refusal room: past it, Jetty stops accepting until connections close.
         int hardCap = limits.maxConnections() + Math.max(MIN_REFUSAL_ROOM, limits.maxConnections() / 4);
         server.addBean(new NetworkConnectionLimit(hardCap, server));
-        server.setErrorHandler(new ServerErrors());
+        ServerErrors errors = new ServerErrors();
+        server.setErrorHandler(errors);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(contextPath);
         Supplier<Map<String, Object>> connectionStats = () -> {
             Map<String, Object> stats = guard.stats();
             stats.put("busyThreads", threads.getBusyThreads());
+            stats.put("badRequests", errors.badRequests());
             return stats;
         };
         context.setAttribute(PiStreamContextListener.CONNECTIONS_ATTRIBUTE, connectionStats);

@@ -55,6 +55,11 @@ public final class LogDefaults extends ContextAwareBase implements Configurator 
 
         // Jetty is chatty below INFO even when pi-stream itself logs at DEBUG.
         context.getLogger("org.eclipse.jetty").setLevel(Level.INFO);
+        // ...and writes a WARN per bad request for some client errors: those only at DEBUG.
+        JettyClientErrors clientErrors = new JettyClientErrors();
+        clientErrors.setContext(context);
+        clientErrors.start();
+        context.addTurboFilter(clientErrors);
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);

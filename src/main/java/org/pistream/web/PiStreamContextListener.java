@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -131,7 +132,11 @@ public final class PiStreamContextListener implements ServletContextListener {
             register(context, "root", new RootServlet(main.stream(), main.snapshot()), ""); // "": the context root exactly
             register(context, "stats", main.stats(), "/stats");
             register(context, "cameras", new CameraServlet(byName), "/" + CameraServlet.PATH + "/*");
-            register(context, "metrics", new MetricsServlet(() -> metricsRegistry(started, version)), "/metrics");
+            @SuppressWarnings("unchecked")
+            Supplier<Map<String, Object>> connections = context.getAttribute(CONNECTIONS_ATTRIBUTE) instanceof Supplier<?> s
+                    ? (Supplier<Map<String, Object>>) s : null;
+            register(context, "metrics", new MetricsServlet(() -> metricsRegistry(started, version, counters, connections)),
+                    "/metrics");
             register(context, "health", new HealthServlet(started), "/healthz");
             if (settings.limits().maxClientsPerAddress() > 0) {
                 FilterRegistration.Dynamic perAddress = context.addFilter("clients-per-address",
@@ -204,9 +209,10 @@ public final class PiStreamContextListener implements ServletContextListener {
      * A registry of this deployment's own, not the library's global default: a container may run
      * several pi-streams, and a redeploy must leave nothing registered behind.
      */
-    private static PrometheusRegistry metricsRegistry(Cameras cameras, String version) {
+    private static PrometheusRegistry metricsRegistry(Cameras cameras, String version, SecurityCounters counters,
+                                                      Supplier<Map<String, Object>> connections) {
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new PiStreamCollector(cameras, version));
+        registry.register(new PiStreamCollector(cameras, version, counters, connections));
         // The JVM collectors one by one, not JvmMetrics: it adds JvmMemoryPoolAllocationMetrics, which
         // registers a GC notification listener with the JVM that keeps every undeployed webapp's
         // class loader alive (the drop-in redeploy test counts them).

@@ -3,12 +3,17 @@ package org.pistream.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -159,5 +164,48 @@ class ConnectionLimitsIT {
         streams.add(again);
         assertEquals(200, again.status(), "a stream that ended gives its address's slot back");
         again.readPart();
+    }
+
+    /**
+     * Churn from one address, never more than {@code PER_ADDRESS - 2} connections open at once on
+     * the client's side: each connection asks for one snapshot and is closed, half of them by the
+     * server ({@code Connection: close}), half by the client right after the answer (keep-alive, so
+     * the server learns of the close only when it reads the end of the connection). Nobody is
+     * refused, however far the server lags behind the closes.
+     */
+    @Test
+    void shortConnectionsBelowTheCapAreNeverRefused() throws Exception {
+        int clients = PER_ADDRESS - 2;
+        int perClient = 500;
+        long refusedBefore = Http.stats(uri).at("/connections/refused").asLong();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        try {
+            List<Future<Map<Integer, Integer>>> results = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                boolean serverCloses = c % 2 == 0;
+                results.add(pool.submit(() -> {
+                    Map<Integer, Integer> counts = new TreeMap<>();
+                    for (int i = 0; i < perClient; i++) {
+                        try (Socket s = RawHttp.connect(uri, "127.0.0.30")) {
+                            byte[] request = serverCloses ? RawHttp.get(uri, "/snapshot", "Connection: close")
+                                    : RawHttp.get(uri, "/snapshot");
+                            s.getOutputStream().write(request);
+                            InputStream in = s.getInputStream();
+                            RawHttp.Response r = RawHttp.read(in, false);
+                            counts.merge(r.status(), 1, Integer::sum);
+                        }
+                    }
+                    return counts;
+                }));
+            }
+            for (Future<Map<Integer, Integer>> f : results) {
+                f.get().forEach((status, n) -> statuses.merge(status, n, Integer::sum));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(Map.of(200, clients * perClient), statuses, "answers by status");
+        assertEquals(refusedBefore, Http.stats(uri).at("/connections/refused").asLong(), "connections refused");
     }
 }

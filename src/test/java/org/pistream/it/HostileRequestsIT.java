@@ -140,6 +140,10 @@ class HostileRequestsIT {
         "Content-Length not a number|GET /stats HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: abc\\r\\n\\r\\n|400",
         "absolute URI for another host|GET http://evil.example/stats HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n|400",
         "unknown HTTP version|GET /stats HTTP/9.9\\r\\nHost: x\\r\\n\\r\\n|505",
+        "not HTTP at all|GEV /x HLTP+1.1\\r\\nHost: x\\r\\n\\r\\n|400",
+        "version with a tail|GET /stats HTTP/1.1x\\r\\nHost: x\\r\\n\\r\\n|400",
+        "HTTP/0.9 request line|GET /stats\\r\\n\\r\\n|505",
+        "HTTP/2.0 in an HTTP/1 request line|GET /stats HTTP/2.0\\r\\nHost: x\\r\\n\\r\\n|426",
     })
     void malformedRequestsGet400(String name, String request, int expected) throws Exception {
         byte[] bytes = unescape(request).getBytes(StandardCharsets.ISO_8859_1);

@@ -2,6 +2,7 @@ package org.pistream.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
@@ -202,6 +205,50 @@ class TlsIT {
             assertTrue(onlyHttps.lines().stream().noneMatch(l -> l.contains("listening on http://")), onlyHttps.output());
             onlyHttps.stop();
             assertTrue(!onlyHttps.output().contains(STORE_PASSWORD), "the key store password is never logged");
+        }
+    }
+
+    /**
+     * TLS 1.2 offers AEAD suites only: a JDK client that offers nothing but a CBC suite (which
+     * Jetty's defaults used to accept) is refused in the handshake, one offering GCM or
+     * ChaCha20-Poly1305 gets its page, and TLS 1.3 is as before. A refused handshake writes no
+     * warning.
+     */
+    @Test
+    void tls12NegotiatesAeadSuitesOnly() throws Exception {
+        for (String cbc : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+                "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA")) {
+            assertThrows(SSLHandshakeException.class, () -> handshakeAndGet("TLSv1.2", cbc), cbc);
+        }
+        for (String aead : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256")) {
+            assertEquals("TLSv1.2 " + aead, handshakeAndGet("TLSv1.2", aead));
+        }
+        for (String tls13 : List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256")) {
+            assertEquals("TLSv1.3 " + tls13, handshakeAndGet("TLSv1.3", tls13));
+        }
+        assertTrue(server.lines().stream().noneMatch(l -> l.contains(" WARN ")), server.output());
+    }
+
+    /** Protocol and suite of a handshake offering only {@code suite}, after a 200 for /healthz over it. */
+    private static String handshakeAndGet(String protocol, String suite) throws IOException {
+        try (SSLSocket socket = (SSLSocket) trustingContext().getSocketFactory().createSocket(https.getHost(), https.getPort())) {
+            assertTrue(List.of(socket.getSupportedCipherSuites()).contains(suite), "the JDK client supports " + suite);
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {protocol});
+            socket.setEnabledCipherSuites(new String[] {suite});
+            socket.startHandshake();
+            RawHttp.Response r = RawHttp.exchange(socket, RawHttp.get(https, "/healthz", "Connection: close"));
+            assertEquals(200, r.status(), r.toString());
+            return socket.getSession().getProtocol() + " " + socket.getSession().getCipherSuite();
+        }
+    }
+
+    private static SSLContext trustingContext() {
+        try {
+            return trusting(certificate);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.pistream.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.nio.file.Path;
@@ -32,7 +34,22 @@ class LogDefaultsTest {
 
         assertEquals(describe(fromXml), describe(fromCode));
         assertEquals(List.of("root INFO", "org.eclipse.jetty INFO", "appender CONSOLE ConsoleAppender " + LogDefaults.PATTERN,
-                "status listener NopStatusListener"), describe(fromCode));
+                "turbo filter JettyClientErrors", "status listener NopStatusListener"), describe(fromCode));
+    }
+
+    @Test
+    void jettysWarningsAboutBadRequestsOnlyAtDebug() {
+        LoggerContext context = new LoggerContext();
+        new LogDefaults().configure(context);
+        for (String name : JettyClientErrors.LOGGERS) {
+            ch.qos.logback.classic.Logger jetty = context.getLogger(name);
+            assertFalse(jetty.isWarnEnabled(), name);
+            assertTrue(jetty.isErrorEnabled(), name);
+            jetty.setLevel(ch.qos.logback.classic.Level.DEBUG);
+            assertTrue(jetty.isWarnEnabled(), name + " at DEBUG");
+        }
+        assertTrue(context.getLogger("org.eclipse.jetty.server.Server").isWarnEnabled(), "Jetty's other warnings");
+        assertTrue(context.getLogger("org.eclipse.jetty.util.HostPortX").isWarnEnabled(), "by name, not by prefix");
     }
 
     @Test
@@ -65,6 +82,7 @@ class LogDefaultsTest {
             PatternLayoutEncoder encoder = assertInstanceOf(PatternLayoutEncoder.class, console.getEncoder());
             lines.add("appender " + a.getName() + " " + a.getClass().getSimpleName() + " " + encoder.getPattern());
         }
+        context.getTurboFilterList().forEach(f -> lines.add("turbo filter " + f.getClass().getSimpleName()));
         context.getStatusManager().getCopyOfStatusListenerList()
                 .forEach(l -> lines.add("status listener " + l.getClass().getSimpleName()));
         return lines;

@@ -1,7 +1,6 @@
 package org.pistream.core.source;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -12,28 +11,23 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.pistream.core.Lifecycle;
 import org.pistream.core.Threads;
-import org.pistream.core.jpeg.FrameIntake;
-import org.pistream.core.jpeg.JpegFrameSplitter;
-import org.pistream.core.jpeg.SplitterCounters;
 import org.pistream.core.settings.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the camera command, splits its standard output into frames, and restarts it when it exits.
+ * Runs the camera command, splits its standard output into frames, and restarts it when it exits: the
+ * process kind of {@link SupervisedSource}, which owns the loop, backoff, watchdog, sleep and warm-up.
  *
- * <p>Threads: {@code camera-reader} (created in start, joined in stop) launches the process, reads
- * its stdout into one reused buffer, feeds the splitter, waits for the exit and sleeps the
- * backoff; {@code camera-stderr} (one per run, joined by the reader) logs the camera's stderr.
- * {@link #poll} runs on the pi-stream timer: it is the watchdog (a camera that sends no complete
- * frame for {@code camera-timeout} is ended) and escalates SIGTERM to SIGKILL after the grace
- * period, so no caller ever blocks on a stubborn process. A command that cannot start is logged
- * and retried with the same backoff. {@link #sleep} ends the process without a restart until
- * {@link #wake}. Stop ends the process (SIGTERM, then SIGKILL) and joins both threads.
+ * <p>Threads: {@code camera-reader} (the template's) launches the process through the
+ * {@link ProcessLauncher}, reads its stdout into one reused buffer, and reaps it; {@code camera-stderr}
+ * (one per run, joined by the reader) logs the camera's stderr to {@code org.pistream.camera}.
+ * {@link #poll} on the pi-stream timer escalates SIGTERM to SIGKILL after the grace period, so no
+ * caller ever blocks on a stubborn process; only stop waits (SIGTERM, grace, SIGKILL). A command
+ * that cannot start is logged and retried with the same backoff.
  */
-public final class CameraSupervisor extends Lifecycle implements Camera {
+public final class CameraSupervisor extends SupervisedSource {
     private static final Logger log = LoggerFactory.getLogger(CameraSupervisor.class);
     private static final Logger cameraLog = LoggerFactory.getLogger("org.pistream.camera");
     private static final int READ_BUFFER = 64 * 1024;
@@ -41,228 +35,86 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
     private static final int STDERR_LINE_MAX = 1000;
 
     private final List<String> command;
-    /** The command line as stats and logs show it: credentials masked. */
-    private final String description;
-    private final FrameIntake intake;
-    private final Backoff backoff;
+    private final ProcessLauncher launcher;
     private final Duration stopGrace;
-    private final long timeoutNanos;
-    private final int warmupFrames;
-    private final SplitterCounters counters = new SplitterCounters();
-    private final JpegFrameSplitter splitter;
-    private final WakeSignal signal = new WakeSignal();
     private final Deque<String> lastStderr = new ArrayDeque<>();
+    // Reader thread only.
+    private final byte[] buffer = new byte[READ_BUFFER];
+    private Thread stderr;
 
-    private Thread reader;
     private volatile Process process;
-    private volatile CameraState cameraState = CameraState.STOPPED;
-    private volatile boolean sleeping;
-    private volatile long starts;
-    private volatile long restarts;
-    private volatile long watchdogKills;
-    private volatile long warmupDiscarded;
     private volatile Integer lastExitCode;
-    private volatile String lastError;
-    private volatile String endReason;
-    private volatile long lastProgressNanos;
     private volatile long terminateRequestedNanos;
-    private volatile long nextStartNanos;
-    private long framesThisRun;
 
     /**
      * @param cameraTimeout end a running camera that sends no complete frame for this long (zero: never)
      * @param warmupFrames  frames to discard after each start while exposure settles
      */
-    public CameraSupervisor(List<String> command, int maxFrameBytes, FrameIntake intake, Backoff backoff,
+    public CameraSupervisor(List<String> command, int maxFrameBytes, FrameSink sink, Backoff backoff,
                             Duration stopGrace, Duration cameraTimeout, int warmupFrames) {
+        this(command, maxFrameBytes, sink, backoff, stopGrace, cameraTimeout, warmupFrames, ProcessLauncher.SYSTEM,
+                SourceClock.SYSTEM);
+    }
+
+    CameraSupervisor(List<String> command, int maxFrameBytes, FrameSink sink, Backoff backoff, Duration stopGrace,
+                     Duration cameraTimeout, int warmupFrames, ProcessLauncher launcher, SourceClock clock) {
+        super(log, "command", Secrets.redact(String.join(" ", nonEmpty(command))), "camera-reader", maxFrameBytes, sink,
+                backoff, cameraTimeout, warmupFrames, clock);
+        this.command = List.copyOf(command);
+        this.launcher = launcher;
+        this.stopGrace = stopGrace;
+    }
+
+    private static List<String> nonEmpty(List<String> command) {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("camera command must not be empty");
         }
-        this.command = List.copyOf(command);
-        this.description = Secrets.redact(String.join(" ", command));
-        this.intake = intake;
-        this.backoff = backoff;
-        this.stopGrace = stopGrace;
-        this.timeoutNanos = cameraTimeout.toNanos();
-        this.warmupFrames = warmupFrames;
-        this.splitter = new JpegFrameSplitter(maxFrameBytes, this::onFrame, counters);
+        return command;
     }
 
     @Override
-    protected void doStart() {
-        // Joined in stop. The camera process is started on this thread, so the JDK's process reaper
-        // inherits its context class loader (see Threads).
-        reader = Threads.daemon("camera-reader", this::superviseLoop);
-        reader.start();
-    }
-
-    @Override
-    protected void doStop() {
-        wakeReader();
-        Process p = process;
-        if (p != null) {
-            terminate(p);
-        }
-        Threads.join(reader, stopGrace.toMillis() + 2000, log);
-        cameraState = CameraState.STOPPED;
-    }
-
-    @Override
-    public CameraStatus status() {
-        Process p = process;
-        long restartIn = cameraState == CameraState.RESTARTING
-                ? Math.max(0, (nextStartNanos - System.nanoTime()) / 1_000_000) : -1;
-        return new CameraStatus("command", description, cameraState, p != null && p.isAlive() ? p.pid() : -1,
-                starts, restarts, lastExitCode, lastError, restartIn, watchdogKills, warmupDiscarded,
-                splitter.bufferCapacity());
-    }
-
-    @Override
-    public SplitterCounters splitterCounters() {
-        return counters;
-    }
-
-    @Override
-    public void poll(long now) {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        long requested = terminateRequestedNanos;
-        if (requested != 0) {
-            if (now - requested > stopGrace.toNanos()) {
-                log.warn("Camera pid {} ignored SIGTERM for {} ms; killing it", p.pid(), stopGrace.toMillis());
-                p.destroyForcibly();
-                terminateRequestedNanos = now; // try again after another grace period if need be
-            }
-            return;
-        }
-        if (timeoutNanos > 0 && now - lastProgressNanos > timeoutNanos) {
-            watchdogKills++;
-            endReason = "sent no frame for " + timeoutNanos / 1_000_000_000L + " s";
-            log.warn("Camera pid {} {}: ending it (watchdog)", p.pid(), endReason);
-            requestTerminate(p, now);
-        }
-    }
-
-    @Override
-    public void sleep() {
-        if (sleeping) {
-            return;
-        }
-        sleeping = true;
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            endReason = "stopped while idle";
-            requestTerminate(p, System.nanoTime());
-        }
-        wakeReader(); // ends a backoff wait at once
-    }
-
-    @Override
-    public void wake() {
-        if (sleeping) {
-            sleeping = false;
-            log.info("Camera wanted again: starting it");
-            wakeReader();
-        }
-    }
-
-    private void requestTerminate(Process p, long now) {
-        terminateRequestedNanos = now;
-        p.destroy(); // SIGTERM; poll() escalates to SIGKILL after the grace period
-    }
-
-    private void wakeReader() {
-        signal.wakeAll();
-    }
-
-    private void onFrame(byte[] jpeg, int offset, int length) {
-        framesThisRun++;
-        lastProgressNanos = System.nanoTime();
-        if (framesThisRun <= warmupFrames) {
-            warmupDiscarded++;
-            return; // exposure still settling
-        }
-        if (cameraState != CameraState.STREAMING) {
-            cameraState = CameraState.STREAMING;
-            log.info("Camera streaming: first frame of {} bytes after start #{}", length, starts);
-        }
-        intake.accept(jpeg, offset, length, nowMicros());
-    }
-
-    private void superviseLoop() {
-        byte[] buffer = new byte[READ_BUFFER];
-        while (!isStopping()) {
-            if (sleeping) {
-                cameraState = CameraState.IDLE;
-                signal.await(Long.MAX_VALUE, () -> !isStopping() && sleeping);
-                continue;
-            }
-            long startedAt = System.nanoTime();
-            framesThisRun = 0;
-            runOnce(buffer);
-            long ranMillis = (System.nanoTime() - startedAt) / 1_000_000;
-            if (isStopping()) {
-                break;
-            }
-            if (sleeping) {
-                log.info("Camera stopped: nobody watching");
-                continue;
-            }
-            long delay = backoff.nextDelayMillis(ranMillis, framesThisRun > warmupFrames);
-            nextStartNanos = System.nanoTime() + delay * 1_000_000;
-            cameraState = CameraState.RESTARTING;
-            log.warn("Camera {} after {} ms and {} frames; restart #{} in {} ms{}", lastError, ranMillis, framesThisRun,
-                    restarts + 1, delay, stderrTail());
-            signal.await(delay, () -> !isStopping() && !sleeping);
-            if (!isStopping() && !sleeping) {
-                restarts++;
-            }
-        }
-    }
-
-    private void runOnce(byte[] buffer) {
-        cameraState = CameraState.STARTING;
-        endReason = null;
+    protected void open() throws OpenFailed {
         terminateRequestedNanos = 0;
-        splitter.endOfStream();
         Process p;
         try {
-            ProcessBuilder pb = new ProcessBuilder(command);
-            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            p = pb.start();
+            p = launcher.launch(command);
         } catch (IOException e) {
             lastExitCode = null;
-            lastError = describeStartFailure(e);
-            return;
+            throw new OpenFailed(describeStartFailure(e));
         }
-        lastProgressNanos = System.nanoTime();
         process = p;
-        starts++;
-        if (isStopping() || sleeping) {
+        countStart();
+        if (shouldEnd()) {
             terminate(p); // stop() or sleep() ran between the check and start(); they could not see this process
         }
-        log.info("Camera started: pid {} `{}` (start #{})", p.pid(), description, starts);
-        Thread stderr = Threads.daemon("camera-stderr", () -> pumpStderr(p.getErrorStream()));
+        log.info("Camera started: pid {} `{}` (start #{})", p.pid(), description(), starts());
+        stderr = Threads.daemon("camera-stderr", () -> pumpStderr(p.getErrorStream()));
         stderr.start();
-        try (InputStream out = p.getInputStream()) {
+    }
+
+    @Override
+    protected void readFrames() throws IOException {
+        try (InputStream out = process.getInputStream()) {
             int n;
             while ((n = out.read(buffer)) >= 0) {
                 if (n > 0) {
-                    splitter.feed(buffer, 0, n);
+                    splitter().feed(buffer, 0, n);
                 }
             }
-        } catch (IOException e) {
-            if (!isStopping()) {
-                log.warn("Reading the camera's output failed: {}", e.getMessage());
-            }
         }
-        splitter.endOfStream();
+    }
+
+    @Override
+    protected String close(String endReason, IOException readFailure) {
+        Process p = process;
+        if (readFailure != null && !isStopping()) {
+            log.warn("Reading the camera's output failed: {}", readFailure.getMessage());
+        }
         // The output closed: a camera that keeps running without output is ended too.
+        String reason = endReason;
         if (!waitFor(p, stopGrace)) {
-            if (endReason == null) {
-                endReason = "closed its output but kept running";
+            if (reason == null) {
+                reason = "closed its output but kept running";
             }
             terminate(p);
         }
@@ -271,14 +123,85 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        lastExitCode = p.isAlive() ? null : p.exitValue();
-        String reason = endReason;
-        lastError = isStopping() ? "stopped" : reason != null ? reason + " (exit code " + lastExitCode + ")"
-                : "exited with code " + lastExitCode;
+        stderr = null;
+        Integer exitCode = p.isAlive() ? null : p.exitValue();
+        lastExitCode = exitCode;
         if (isStopping()) {
-            log.info("Camera stopped: pid {} exit code {}", p.pid(), lastExitCode);
+            log.info("Camera stopped: pid {} exit code {}", p.pid(), exitCode);
         }
         process = null;
+        return isStopping() ? "stopped" : reason != null ? reason + " (exit code " + exitCode + ")"
+                : "exited with code " + exitCode;
+    }
+
+    @Override
+    protected void abortRun() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            terminateRequestedNanos = clock().nanoTime();
+            p.destroy(); // SIGTERM; poll() escalates to SIGKILL after the grace period
+        }
+    }
+
+    @Override
+    protected void stopRun() {
+        Process p = process;
+        if (p != null) {
+            terminate(p);
+        }
+    }
+
+    @Override
+    protected void pollRun(long now) {
+        Process p = process;
+        long requested = terminateRequestedNanos;
+        if (p != null && requested != 0 && p.isAlive() && now - requested > stopGrace.toNanos()) {
+            log.warn("Camera pid {} ignored SIGTERM for {} ms; killing it", p.pid(), stopGrace.toMillis());
+            p.destroyForcibly();
+            terminateRequestedNanos = now; // try again after another grace period if need be
+        }
+    }
+
+    @Override
+    protected long pid() {
+        Process p = process;
+        return p != null && p.isAlive() ? p.pid() : -1;
+    }
+
+    @Override
+    protected Integer lastExitCode() {
+        return lastExitCode;
+    }
+
+    @Override
+    protected long stopJoinMillis() {
+        return stopGrace.toMillis() + 2000;
+    }
+
+    @Override
+    protected void logStreaming(int length, long start) {
+        log.info("Camera streaming: first frame of {} bytes after start #{}", length, start);
+    }
+
+    @Override
+    protected void logRestart(String error, long ranMillis, long frames, long restart, long delayMillis) {
+        log.warn("Camera {} after {} ms and {} frames; restart #{} in {} ms{}", error, ranMillis, frames, restart,
+                delayMillis, stderrTail());
+    }
+
+    @Override
+    protected void logIdle() {
+        log.info("Camera stopped: nobody watching");
+    }
+
+    @Override
+    protected void logWanted() {
+        log.info("Camera wanted again: starting it");
+    }
+
+    @Override
+    protected void logWatchdog(String reason) {
+        log.warn("Camera pid {} {}: ending it (watchdog)", pid(), reason);
     }
 
     private String describeStartFailure(IOException e) {
@@ -324,7 +247,7 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
         }
     }
 
-    /** SIGTERM, then SIGKILL after the grace period; blocks up to twice the grace period. */
+    /** SIGTERM, then SIGKILL after the grace period; blocks up to the grace period plus 2 s. */
     private void terminate(Process p) {
         if (!p.isAlive()) {
             return;
@@ -344,11 +267,6 @@ public final class CameraSupervisor extends Lifecycle implements Camera {
             Thread.currentThread().interrupt();
             return !p.isAlive();
         }
-    }
-
-    public static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
@@ -12,6 +13,7 @@ import org.pistream.core.stats.FanoutStats;
 import org.pistream.core.stats.Health;
 import org.pistream.core.stats.Histogram;
 import org.pistream.core.stats.SourceStats;
+import org.pistream.web.security.SecurityCounters;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -43,10 +45,19 @@ public final class PiStreamCollector implements MultiCollector {
 
     private final Cameras cameras;
     private final String version;
+    private final SecurityCounters security;
+    private final Supplier<Map<String, Object>> connections;
 
-    public PiStreamCollector(Cameras cameras, String version) {
+    /**
+     * @param security    what the webapp's protections did
+     * @param connections the embedded server's connection numbers (as in {@code /stats}), or null in a container
+     */
+    public PiStreamCollector(Cameras cameras, String version, SecurityCounters security,
+                             Supplier<Map<String, Object>> connections) {
         this.cameras = cameras;
         this.version = version;
+        this.security = security;
+        this.connections = connections;
     }
 
     @Override
@@ -59,7 +70,43 @@ public final class PiStreamCollector implements MultiCollector {
         for (PiStream app : cameras.all().values()) {
             camera(f, app.stats());
         }
+        security(f);
         return f.build();
+    }
+
+    /**
+     * The server's protections, without a camera label: what {@code /stats} shows under
+     * {@code clients}, {@code auth} and (embedded) {@code connections}. Refusals and bad requests
+     * are logged at most every 10 s, or not at all; here each one counts.
+     */
+    private void security(Families f) {
+        f.counter("pistream_clients_refused_per_address", "Stream requests refused (503) at max-clients-per-address",
+                Labels.EMPTY, security.refusedPerAddress.sum());
+        f.counter("pistream_clients_timed_out", "Stream clients dropped after accepting no bytes for client-timeout",
+                Labels.EMPTY, security.clientTimeouts.sum());
+        f.counter("pistream_auth_failures", "Requests with wrong credentials", Labels.EMPTY, security.authFailures.sum());
+        f.counter("pistream_auth_throttled", "Requests refused (429) after too many failed logins", Labels.EMPTY,
+                security.authThrottled.sum());
+        Map<String, Object> c = connections == null ? null : connections.get();
+        if (c == null) {
+            return;
+        }
+        f.gauge("pistream_server_connections_open", "Admitted connections open now (embedded server)", Labels.EMPTY,
+                number(c.get("open")));
+        f.counter("pistream_server_connections_accepted", "Connections accepted (embedded server)", Labels.EMPTY,
+                number(c.get("accepted")));
+        f.counter("pistream_server_connections_refused", "Requests refused (503) on connections over max-connections "
+                + "or max-connections-per-address", Labels.EMPTY, number(c.get("refused")));
+        f.counter("pistream_server_header_timeouts", "Connections closed for not sending a request head in header-timeout",
+                Labels.EMPTY, number(c.get("headerTimeouts")));
+        f.counter("pistream_server_idle_closed", "Idle keep-alive connections closed", Labels.EMPTY,
+                number(c.get("idleClosed")));
+        f.counter("pistream_server_bad_requests", "Requests the server refused as malformed before any handler "
+                + "(400, 414, 426, 431, 505); not logged", Labels.EMPTY, number(c.get("badRequests")));
+    }
+
+    private static double number(Object value) {
+        return value instanceof Number n ? n.doubleValue() : 0;
     }
 
     /** One camera's series, each labelled {@code camera="NAME"} ({@code default} for the unnamed camera). */

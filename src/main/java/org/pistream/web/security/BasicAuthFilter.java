@@ -14,8 +14,10 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.pistream.core.LogGate;
 import org.pistream.core.settings.Settings;
 import org.pistream.web.RequestPaths;
+import org.pistream.web.ShownValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ public final class BasicAuthFilter extends HttpFilter {
     private static final Logger log = LoggerFactory.getLogger(BasicAuthFilter.class);
     static final String CHALLENGE = "Basic realm=\"pi-stream\", charset=\"UTF-8\"";
     private static final long DERIVATION_WAIT_SECONDS = 10;
+    static final int FAILURE_LINES_PER_10_S = 10;
 
     private final transient Settings.Auth auth;
     private final byte[] user;
@@ -44,6 +47,11 @@ public final class BasicAuthFilter extends HttpFilter {
     private final transient VerifiedCredentials verified = new VerifiedCredentials(new SecureRandom());
     private final transient Semaphore derivations = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     private final transient SecurityCounters counters;
+    /**
+     * The throttle keeps each address to two lines a minute; this keeps many addresses (a botnet,
+     * or one IPv6 host that changes address) to a few lines every 10 s in all.
+     */
+    private final transient LogGate failureLog = new LogGate(FAILURE_LINES_PER_10_S, 10, TimeUnit.SECONDS);
 
     public BasicAuthFilter(Settings.Auth auth, SecurityCounters counters) {
         this.auth = auth;
@@ -84,12 +92,16 @@ public final class BasicAuthFilter extends HttpFilter {
             return;
         }
         counters.authFailures.increment();
-        switch (throttle.failed(address, System.nanoTime())) {
-            case FIRST_IN_WINDOW -> log.warn("Failed login from {} as '{}' (wrong user name or password) for {}", address,
-                    credentials.userForLog(), RequestPaths.within(request));
-            case NOW_BLOCKED -> log.warn("{} failed logins from {} within {} s: refusing its logins until the {} s are over",
-                    LoginThrottle.MAX_FAILURES, address, LoginThrottle.WINDOW_SECONDS, LoginThrottle.WINDOW_SECONDS);
-            case QUIET -> { }
+        LoginThrottle.Failure failure = throttle.failed(address, System.nanoTime());
+        String more = failure == LoginThrottle.Failure.QUIET ? null : failureLog.pass();
+        if (more != null) {
+            if (failure == LoginThrottle.Failure.FIRST_IN_WINDOW) {
+                log.warn("Failed login from {} as '{}' (wrong user name or password) for {}{}", address,
+                        credentials.userForLog(), ShownValue.of(RequestPaths.within(request), ShownValue.LOG_MAX), more);
+            } else {
+                log.warn("{} failed logins from {} within {} s: refusing its logins until the {} s are over{}",
+                        LoginThrottle.MAX_FAILURES, address, LoginThrottle.WINDOW_SECONDS, LoginThrottle.WINDOW_SECONDS, more);
+            }
         }
         challenge(response);
     }

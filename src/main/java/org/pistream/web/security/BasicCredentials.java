@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 
+import org.pistream.web.ShownValue;
+
 /**
  * The user name and password of an HTTP Basic {@code Authorization} header (RFC 7617), as UTF-8
  * bytes. {@link #parse} returns null when the header carries no Basic credentials at all (a first
@@ -71,11 +73,8 @@ final class BasicCredentials {
         return pair;
     }
 
-    /** The user name for a log line; the password is never shown. */
+    /** The user name for a log line, cut and escaped ({@link ShownValue}); the password is never shown. */
     String userForLog() {
-        String name = new String(user, StandardCharsets.UTF_8);
-        StringBuilder safe = new StringBuilder();
-        name.codePoints().limit(64).forEach(c -> safe.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return safe.toString();
+        return ShownValue.of(new String(user, StandardCharsets.UTF_8), 64);
     }
 }

@@ -78,9 +78,10 @@ public final class ClientsPerAddress extends HttpFilter {
     }
 
     private void logRefusal(String address) {
-        if (refusalLog.pass()) {
-            log.warn("Stream refused for {}: it has {} streams open (max-clients-per-address); further refusals are "
-                    + "logged at most every 10 s and counted in /stats", address, max);
+        String more = refusalLog.pass();
+        if (more != null) {
+            log.warn("Stream refused for {}: it has {} streams open (max-clients-per-address){}; refusals are "
+                    + "logged at most every 10 s and counted in /stats", address, max, more);
         }
     }
 

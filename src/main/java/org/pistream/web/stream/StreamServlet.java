@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.AsyncContext;
@@ -11,6 +12,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.pistream.core.LogGate;
 import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.fanout.FramePacer;
 import org.pistream.core.fanout.MultipartFraming;
@@ -46,6 +48,9 @@ public final class StreamServlet extends HttpServlet {
     private final transient FrameBroadcaster broadcaster;
     private final transient ScheduledExecutorService timer;
     private final transient ChunkWriter writer;
+    /** Refusals are per request: a client can ask again and again, so their lines are rate-limited. */
+    private final transient LogGate fullLog = new LogGate(10, TimeUnit.SECONDS);
+    private final transient LogGate badFpsLog = new LogGate(10, TimeUnit.SECONDS);
 
     /**
      * @param timer  the pi-stream timer, which wakes clients with a frame-rate cap when their next frame is due
@@ -63,7 +68,11 @@ public final class StreamServlet extends HttpServlet {
         String fpsValue = request.getParameter(FPS);
         double maxFps = fpsValue == null ? 0 : maxFps(fpsValue.trim());
         if (maxFps < 0) {
-            log.info("Client {} refused: bad {}={}", remote, FPS, ShownValue.of(fpsValue));
+            String more = badFpsLog.pass();
+            if (more != null) {
+                log.info("Client {} refused: bad {}={}{}; these are logged at most every 10 s", remote, FPS,
+                        ShownValue.of(fpsValue), more);
+            }
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             NoCache.apply(response);
             response.setContentType("text/plain;charset=utf-8");
@@ -76,8 +85,11 @@ public final class StreamServlet extends HttpServlet {
                 broadcaster.deliveryLatency(), writer);
         Subscription subscription = broadcaster.subscribe(client);
         if (subscription == null) {
-            log.warn("Client {} refused: {} of {} stream clients connected", remote, broadcaster.subscriberCount(),
-                    broadcaster.maxSubscribers());
+            String more = fullLog.pass();
+            if (more != null) {
+                log.warn("Client {} refused: {} of {} stream clients connected{}; refusals are logged at most every 10 s "
+                        + "and counted in /stats", remote, broadcaster.subscriberCount(), broadcaster.maxSubscribers(), more);
+            }
             response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             response.setHeader("Retry-After", Integer.toString(Refusals.RETRY_AFTER_SECONDS));
             NoCache.apply(response);
@@ -95,7 +107,8 @@ public final class StreamServlet extends HttpServlet {
             throw e;
         }
         log.info("Client #{} {} connected to {} ({}): {} of {} stream clients", subscription.id(), remote,
-                client.path(), client.userAgent(), broadcaster.subscriberCount(), broadcaster.maxSubscribers());
+                ShownValue.of(client.path(), ShownValue.LOG_MAX), ShownValue.of(client.userAgent(), ShownValue.LOG_MAX),
+                broadcaster.subscriberCount(), broadcaster.maxSubscribers());
     }
 
     @Override

@@ -1,0 +1,411 @@
+package org.pistream.core.source;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.pistream.core.Lifecycle;
+import org.pistream.core.jpeg.DropReason;
+import org.pistream.core.jpeg.TestJpegs;
+
+/**
+ * The camera program's supervisor against scripted fake processes and a clock that only moves when
+ * it pauses: every way a camera program fails, in milliseconds. Real child processes are left to
+ * {@code CameraFaultsIT} and {@code ExternalCameraIT}.
+ */
+@Timeout(20)
+class CameraSupervisorTest {
+    private static final Duration GRACE = Duration.ofMillis(100);
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final List<String> COMMAND = List.of("rpicam-vid", "-o", "-");
+
+    private final byte[] a = TestJpegs.noise(16, 16, 1);
+    private final byte[] b = TestJpegs.noise(16, 16, 2);
+    private final byte[] c = TestJpegs.noise(16, 16, 3);
+    private final FakeClock clock = new FakeClock();
+    private final FakeLauncher launcher = new FakeLauncher();
+    private final FrameRecorder sink = new FrameRecorder();
+    private CameraSupervisor camera;
+
+    private CameraSupervisor start(int warmupFrames) {
+        camera = new CameraSupervisor(COMMAND, 1 << 20, sink, Backoff.cameraDefault(), GRACE, TIMEOUT, warmupFrames,
+                launcher, clock);
+        camera.start();
+        return camera;
+    }
+
+    private CameraSupervisor start() {
+        return start(0);
+    }
+
+    @AfterEach
+    void stopAndCheckNothingLeaks() {
+        if (camera != null) {
+            camera.stop();
+        }
+        for (FakeProcess p : launcher.launched()) {
+            assertFalse(p.isAlive(), "process " + p.pid() + " ended by stop");
+        }
+        assertFalse(Await.threadAlive("camera-reader"), "reader joined");
+        assertFalse(Await.threadAlive("camera-stderr"), "stderr pump joined");
+    }
+
+    private void awaitState(CameraState state) {
+        Await.until(() -> "state " + state + ", is " + camera.status().state(), () -> camera.status().state() == state);
+    }
+
+    @Test
+    void publishesEveryFrameOfTheProgramsOutput() {
+        launcher.then(new FakeProcess().write(a, b, c));
+        start();
+        sink.awaitCount(3);
+        List<FrameRecorder.Published> frames = sink.frames();
+        assertArrayEquals(a, frames.get(0).jpeg());
+        assertArrayEquals(b, frames.get(1).jpeg());
+        assertArrayEquals(c, frames.get(2).jpeg());
+        CameraStatus status = camera.status();
+        assertEquals(CameraState.STREAMING, status.state());
+        assertEquals("command", status.kind());
+        assertEquals("rpicam-vid -o -", status.description());
+        assertEquals(launcher.launched().get(0).pid(), status.pid());
+        assertEquals(1, status.starts());
+        assertEquals(0, status.restarts());
+        assertNull(status.problem());
+        assertEquals(List.of(COMMAND), launcher.commands());
+    }
+
+    @Test
+    void crashAfterFramesIsReportedWithItsExitCodeAndRestartedAfterOneSecond() {
+        clock.hold();
+        launcher.then(new FakeProcess().write(a, b, c).exit(1)).then(new FakeProcess().write(a));
+        start();
+        clock.awaitPauses(1);
+        CameraStatus status = camera.status();
+        assertEquals(CameraState.RESTARTING, status.state());
+        assertEquals(1, status.lastExitCode());
+        assertEquals("exited with code 1", status.lastError());
+        assertEquals(1000, status.restartInMillis());
+        assertEquals("camera exited with code 1, restarting in 1 s", status.problem());
+        assertEquals(-1, status.pid());
+        assertEquals(0, status.restarts(), "counted when the restart happens");
+        assertEquals(3, sink.count());
+
+        clock.release();
+        sink.awaitCount(4);
+        awaitState(CameraState.STREAMING);
+        assertEquals(1, camera.status().restarts());
+        assertEquals(2, camera.status().starts());
+        assertEquals(List.of(1000L), clock.pauses());
+    }
+
+    @Test
+    void restartIsLoggedWithTheProgramsLastStderrLines() {
+        try (LogCapture supervisorLog = new LogCapture(CameraSupervisor.class);
+             LogCapture cameraLog = new LogCapture("org.pistream.camera")) {
+            clock.hold();
+            launcher.then(new FakeProcess().writeStderr("sensor not found").writeStderr("url rtsp://u:pw@cam/x").write(a).exit(1));
+            start();
+            clock.awaitPauses(1);
+            assertEquals(List.of("INFO sensor not found", "INFO url rtsp://u:***@cam/x"), cameraLog.lines(),
+                    "stderr lines to org.pistream.camera, credentials masked");
+            long pid = launcher.launched().get(0).pid();
+            assertEquals(List.of(
+                    "INFO Camera started: pid " + pid + " `rpicam-vid -o -` (start #1)",
+                    "INFO Camera streaming: first frame of " + a.length + " bytes after start #1",
+                    "WARN Camera exited with code 1 after 0 ms and 1 frames; restart #1 in 1000 ms; last stderr: sensor not found"
+                            + " | url rtsp://u:***@cam/x"), supervisorLog.lines());
+        }
+    }
+
+    @Test
+    void hungProgramIsEndedByTheWatchdogAndRestarted() {
+        clock.hold();
+        FakeProcess hung = new FakeProcess();
+        launcher.then(hung).then(new FakeProcess().write(a));
+        start();
+        Await.until(() -> "stdout read", hung::beingRead);
+        camera.poll(clock.nanoTime() + TIMEOUT.toNanos()); // exactly the timeout: not yet
+        assertEquals(0, camera.status().watchdogKills());
+        assertTrue(hung.isAlive());
+
+        camera.poll(clock.nanoTime() + TIMEOUT.toNanos() + 1);
+        clock.awaitPauses(1);
+        CameraStatus status = camera.status();
+        assertEquals(1, status.watchdogKills());
+        assertEquals(1, hung.sigterms());
+        assertEquals("sent no frame for 3 s (exit code 143)", status.lastError());
+        assertEquals(143, status.lastExitCode());
+
+        clock.release();
+        sink.awaitCount(1);
+        assertEquals(1, camera.status().restarts());
+    }
+
+    @Test
+    void watchdogCountsFromTheLastFrame() {
+        FakeProcess quiet = new FakeProcess().write(a);
+        launcher.then(quiet);
+        start();
+        sink.awaitCount(1);
+        long lastFrame = clock.nanoTime();
+        clock.advanceMillis(2000);
+        camera.poll(lastFrame + TIMEOUT.toNanos());
+        assertEquals(0, camera.status().watchdogKills());
+        camera.poll(lastFrame + TIMEOUT.toNanos() + 1);
+        assertEquals(1, camera.status().watchdogKills());
+        camera.poll(lastFrame + 2 * TIMEOUT.toNanos());
+        assertEquals(1, camera.status().watchdogKills(), "one run is ended once");
+    }
+
+    @Test
+    void programThatExitsAtOnceIsRetriedWithTheStepsDoubling() {
+        for (int i = 0; i < 3; i++) {
+            launcher.then(new FakeProcess().exit(3));
+        }
+        start();
+        launcher.awaitLaunch(4);
+        assertEquals(List.of(1000L, 2000L, 4000L), clock.pauses());
+        CameraStatus status = camera.status();
+        assertEquals(3, status.restarts());
+        assertEquals(4, status.starts());
+        assertEquals(3, status.lastExitCode());
+        assertEquals("exited with code 3", status.lastError());
+        assertEquals(0, sink.count());
+    }
+
+    @Test
+    void backoffDoublesToThirtySecondsAndStartsOverAfterAHealthyRun() {
+        for (int i = 0; i < 2; i++) {
+            launcher.then(new FakeProcess().exit(1));
+        }
+        launcher.then(lasting(5, new FakeProcess().write(a).exit(0))); // frames, but too short to count as healthy
+        for (int i = 0; i < 4; i++) {
+            launcher.then(new FakeProcess().exit(1));
+        }
+        launcher.then(lasting(30, new FakeProcess().write(a, b).exit(0))); // healthy: 30 s with frames
+        launcher.then(new FakeProcess().exit(1));
+        start();
+        launcher.awaitLaunch(10);
+        assertEquals(List.of(1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L, 1000L, 2000L), clock.pauses());
+        assertEquals(9, camera.status().restarts());
+    }
+
+    /** The process as if it ran {@code seconds}: the clock moves when its output is first read. */
+    private FakeProcess lasting(int seconds, FakeProcess process) {
+        return process.onFirstRead(() -> clock.advanceMillis(seconds * 1000L));
+    }
+
+    @Test
+    void programThatCannotBeFoundIsShownAndRetried() {
+        clock.hold();
+        camera = new CameraSupervisor(List.of("/nonexistent/rpicam-vid", "-o", "-"), 1 << 20, sink,
+                Backoff.cameraDefault(), GRACE, TIMEOUT, 0, ProcessLauncher.SYSTEM, clock);
+        camera.start();
+        clock.awaitPauses(1);
+        CameraStatus status = camera.status();
+        assertEquals(CameraState.RESTARTING, status.state());
+        assertEquals("command not found: /nonexistent/rpicam-vid", status.lastError());
+        assertEquals("camera command not found: /nonexistent/rpicam-vid, restarting in 1 s", status.problem());
+        assertNull(status.lastExitCode());
+        assertEquals(0, status.starts(), "a start that failed is not a start");
+        clock.release();
+        clock.awaitPauses(3);
+        assertEquals(List.of(1000L, 2000L, 4000L), clock.pauses().subList(0, 3));
+    }
+
+    @Test
+    void programThatIsNotExecutableIsNamed() {
+        clock.hold();
+        launcher.thenFailing(new IOException("Cannot run program \"rpicam-vid\": error=13, Permission denied"));
+        start();
+        clock.awaitPauses(1);
+        assertEquals("command not executable: rpicam-vid", camera.status().lastError());
+    }
+
+    @Test
+    void programThatClosesItsOutputButKeepsRunningIsEnded() {
+        clock.hold();
+        FakeProcess closing = new FakeProcess().write(a, b).closeOutput();
+        launcher.then(closing);
+        start();
+        clock.awaitPauses(1);
+        assertFalse(closing.isAlive());
+        assertEquals(1, closing.sigterms());
+        assertEquals("closed its output but kept running (exit code 143)", camera.status().lastError());
+        assertEquals(2, sink.count());
+    }
+
+    @Test
+    void garbageAroundFramesIsSkippedAndCountedWithoutARestart() {
+        byte[] garbage = "frame 1 of 3 \0\1\2 not a JPEG".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] truncated = java.util.Arrays.copyOf(c, c.length - 2); // no end-of-image marker
+        launcher.then(new FakeProcess().write(garbage, a, garbage, truncated, b, garbage));
+        start();
+        sink.awaitCount(2);
+        assertArrayEquals(a, sink.frames().get(0).jpeg());
+        assertArrayEquals(b, sink.frames().get(1).jpeg());
+        assertTrue(camera.splitterCounters().garbageBytes() >= 3L * garbage.length, "garbage counted");
+        assertEquals(1, camera.splitterCounters().dropped(DropReason.TRUNCATED));
+        assertEquals(0, camera.status().restarts());
+        assertEquals(CameraState.STREAMING, camera.status().state());
+    }
+
+    @Test
+    void warmupFramesAreDroppedAfterEveryStart() {
+        clock.hold();
+        launcher.then(new FakeProcess().write(a, a, b, c).exit(0)).then(new FakeProcess().write(a, a, c));
+        start(2);
+        clock.awaitPauses(1);
+        assertEquals(2, sink.count());
+        assertArrayEquals(b, sink.frames().get(0).jpeg());
+        assertEquals(2, camera.status().warmupDiscarded());
+        clock.release();
+        sink.awaitCount(3);
+        assertArrayEquals(c, sink.frames().get(2).jpeg());
+        assertEquals(4, camera.status().warmupDiscarded());
+    }
+
+    @Test
+    void runThatEndsDuringWarmupCountsAsAFailure() {
+        launcher.then(lasting(60, new FakeProcess().write(a, a).exit(0))).then(lasting(60, new FakeProcess().write(a, a).exit(0)));
+        start(2);
+        launcher.awaitLaunch(3);
+        assertEquals(List.of(1000L, 2000L), clock.pauses(), "no frame got past warm-up: no reset");
+        assertEquals(CameraState.STARTING, camera.status().state());
+        assertEquals(0, sink.count());
+    }
+
+    @Test
+    void idleSleepEndsTheProgramWithoutARestartAndWakeStartsItAgain() {
+        FakeProcess first = new FakeProcess().write(a);
+        launcher.then(first).then(new FakeProcess().write(b));
+        start();
+        sink.awaitCount(1);
+        camera.sleep();
+        awaitState(CameraState.IDLE);
+        assertFalse(first.isAlive());
+        CameraStatus idle = camera.status();
+        assertEquals(-1, idle.pid());
+        assertEquals("stopped while idle (exit code 143)", idle.lastError());
+        assertEquals(0, idle.restarts());
+        assertEquals("camera starting", idle.problem());
+        assertEquals(1, launcher.calls());
+
+        camera.wake();
+        sink.awaitCount(2);
+        assertArrayEquals(b, sink.frames().get(1).jpeg());
+        assertEquals(List.of(), clock.pauses(), "no backoff for an idle stop");
+        assertEquals(0, camera.status().restarts());
+        assertEquals(2, camera.status().starts());
+    }
+
+    @Test
+    void sleepAndWakeDuringOneRunStartAgainWithoutBackoff() {
+        launcher.then(new FakeProcess().write(a)).then(new FakeProcess().write(b));
+        start();
+        sink.awaitCount(1);
+        camera.sleep();
+        camera.wake();
+        sink.awaitCount(2);
+        assertEquals(List.of(), clock.pauses());
+        assertEquals(0, camera.status().restarts());
+    }
+
+    @Test
+    void sleepDuringBackoffEndsTheWaitAndWakeStartsAtOnce() {
+        clock.hold();
+        launcher.then(new FakeProcess().exit(1)).then(new FakeProcess().write(a));
+        start();
+        clock.awaitPauses(1);
+        camera.sleep();
+        awaitState(CameraState.IDLE);
+        assertEquals(0, camera.status().restarts());
+        camera.wake();
+        sink.awaitCount(1);
+        assertEquals(List.of(1000L), clock.pauses());
+        assertEquals(2, launcher.calls());
+    }
+
+    @Test
+    void programThatIgnoresSigtermOnSleepIsKilledByPollAfterTheGracePeriod() {
+        FakeProcess stubborn = new FakeProcess().write(a).ignoringSigterm();
+        launcher.then(stubborn);
+        start();
+        sink.awaitCount(1);
+        long asked = clock.nanoTime();
+        camera.sleep();
+        assertEquals(1, stubborn.sigterms());
+        camera.poll(asked + GRACE.toNanos());
+        assertTrue(stubborn.isAlive(), "within the grace period");
+        camera.poll(asked + GRACE.toNanos() + 1);
+        assertEquals(1, stubborn.sigkills());
+        awaitState(CameraState.IDLE);
+        assertEquals("stopped while idle (exit code 137)", camera.status().lastError());
+    }
+
+    @Test
+    void stopWhileRunningEndsTheProgramAndJoinsTheThreads() {
+        FakeProcess running = new FakeProcess().write(a);
+        launcher.then(running);
+        start();
+        sink.awaitCount(1);
+        assertTrue(Await.threadAlive("camera-reader"));
+        camera.stop();
+        assertFalse(running.isAlive());
+        assertEquals(1, running.sigterms());
+        assertEquals(0, running.sigkills());
+        assertEquals(CameraState.STOPPED, camera.status().state());
+        assertEquals(Lifecycle.State.STOPPED, camera.state());
+        assertEquals("stopped", camera.status().lastError());
+        assertEquals(1, launcher.calls());
+    }
+
+    @Test
+    void stopKillsAProgramThatIgnoresSigterm() {
+        FakeProcess stubborn = new FakeProcess().write(a).ignoringSigterm();
+        launcher.then(stubborn);
+        start();
+        sink.awaitCount(1);
+        camera.stop();
+        assertFalse(stubborn.isAlive());
+        assertEquals(1, stubborn.sigkills());
+        assertEquals(137, camera.status().lastExitCode());
+    }
+
+    @Test
+    void stopWhileBackingOffEndsTheWaitWithoutAnotherStart() {
+        clock.hold();
+        launcher.then(new FakeProcess().exit(1));
+        start();
+        clock.awaitPauses(1);
+        camera.stop();
+        assertEquals(1, launcher.calls());
+        assertEquals(0, camera.status().restarts());
+        assertEquals(CameraState.STOPPED, camera.status().state());
+    }
+
+    @Test
+    void emptyCommandIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CameraSupervisor(List.of(),
+                1 << 20, sink, Backoff.cameraDefault(), GRACE, TIMEOUT, 0));
+        assertEquals("camera command must not be empty", e.getMessage());
+    }
+
+    @Test
+    void toStringShowsStatePidAndRestarts() {
+        launcher.then(new FakeProcess().write(a));
+        start();
+        sink.awaitCount(1);
+        assertEquals("CameraSupervisor{STREAMING pid=" + launcher.launched().get(0).pid() + " restarts=0}", camera.toString());
+    }
+}
