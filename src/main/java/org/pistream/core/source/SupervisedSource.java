@@ -375,8 +375,8 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
     /**
      * The one step every frame accepted from a source passes (reader thread), after the splitter
      * found it whole and warm-up is over: the place for per-frame processing at the source stage. It
-     * hands the frame to the sink, which today inserts missing Huffman tables on its way into the
-     * broadcaster ({@code FrameBroadcaster.publishWithHuffmanTables}, wired in {@code PiStream}).
+     * hands the frame to the sink, which is {@code core.jpeg.FrameIntake} (wired in {@code PiStream}):
+     * it inserts missing Huffman tables on the frame's way into the broadcaster.
      */
     private void publishAccepted(byte[] jpeg, int offset, int length, long captureMicros) {
         sink.publish(jpeg, offset, length, captureMicros);
