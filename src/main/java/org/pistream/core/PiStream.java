@@ -12,6 +12,7 @@ import org.pistream.core.fanout.Frame;
 import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.jpeg.DropReason;
 import org.pistream.core.jpeg.FrameIntake;
+import org.pistream.core.jpeg.JpegVerifier;
 import org.pistream.core.jpeg.SplitterCounters;
 import org.pistream.core.settings.CameraSettings;
 import org.pistream.core.settings.CameraSource;
@@ -84,15 +85,16 @@ public final class PiStream extends Lifecycle {
     /** The built-in test pattern, another MJPEG server, or (the default) a supervised camera program. */
     private static Camera camera(CameraSettings settings, FrameSink sink) {
         Duration timeout = Duration.ofSeconds(settings.cameraTimeoutSeconds());
+        JpegVerifier.Level verify = JpegVerifier.Level.parse(settings.verifyFrames());
         if (settings.source() instanceof CameraSource.TestPatternSource pattern) {
             return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), sink);
         }
         if (settings.source() instanceof CameraSource.HttpSource source) {
-            return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(), sink,
+            return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(), verify, sink,
                     Backoff.cameraDefault(), timeout, settings.warmupFrames());
         }
         return new CameraSupervisor(((CameraSource.CommandSource) settings.source()).command(), settings.maxFrameBytes(),
-                sink, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
+                verify, sink, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
     }
 
     /** How old a camera frame may be and still count as live (keep-alive, snapshots). */
