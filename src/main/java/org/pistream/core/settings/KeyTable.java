@@ -58,6 +58,9 @@ public final class KeyTable {
             "seconds without viewers before the camera is stopped until the next request (0: never)").perCamera().shown();
     public static final Key<Integer> WARMUP_FRAMES = Key.integer("warmup-frames", 0, 0, 1000,
             "frames discarded after each camera start while exposure settles").perCamera().shown();
+    public static final Key<String> VERIFY_FRAMES = Key.choice("verify-frames", "full", "must be full or headers",
+            "check every camera frame before viewers get it: full (headers and all image data) or headers (markers and"
+            + " tables only, for several 1080p cameras on a Pi 3 or Zero 2)", "full", "headers").perCamera().shown();
     /** Camera settings that mean the same for every kind that takes them (rpicam, the test pattern); unset: the kind's default. */
     public static final Key<String> RESOLUTION = Key.text("resolution", null,
             "camera picture size WIDTHxHEIGHT, e.g. 1280x720 (rpicam, test pattern; default 1280x720 for rpicam, 640x480 for the test pattern)")
@@ -119,7 +122,8 @@ public final class KeyTable {
 
     private static final KeyTable STANDARD = new KeyTable(List.of(PORT, ADDRESS, MAX_CLIENTS, BUFFER_SIZE, STATS_INTERVAL,
             CAMERA, CAMERA_CMD, CAMERA_ARGS, CAMERA_URL, CAMERA_USER, CAMERA_PASSWORD, CAMERA_TIMEOUT, IDLE_STOP,
-            WARMUP_FRAMES, RESOLUTION, FPS, QUALITY, ROTATION, HFLIP, VFLIP, LOG_LEVEL, VERBOSE, LOG_FORMAT, MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT, MAX_CONNECTIONS,
+            WARMUP_FRAMES, VERIFY_FRAMES, RESOLUTION, FPS, QUALITY, ROTATION, HFLIP, VFLIP, LOG_LEVEL, VERBOSE, LOG_FORMAT,
+            MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT, MAX_CONNECTIONS,
             MAX_CONNECTIONS_PER_ADDRESS, MAX_CLIENTS_PER_ADDRESS, HEADER_TIMEOUT, CLIENT_TIMEOUT, AUTH_USER,
             AUTH_PASSWORD_HASH, AUTH_EXEMPT, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_PORT,
             PLAIN_HTTP, ALLOW_ORIGIN, CAMERAS));

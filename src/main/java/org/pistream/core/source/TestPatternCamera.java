@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.pistream.core.Lifecycle;
 import org.pistream.core.Threads;
-import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.jpeg.JpegEncoder;
 import org.pistream.core.jpeg.SplitterCounters;
 import org.pistream.core.picture.TestPattern;
@@ -24,7 +23,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     private final int width;
     private final int height;
     private final int fps;
-    private final FrameBroadcaster broadcaster;
+    private final FrameSink sink;
     private final TestPattern.Look look;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Object signal = new Object();
@@ -33,12 +32,12 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     private volatile String lastError;
     private Thread thread;
 
-    public TestPatternCamera(int width, int height, int fps, FrameBroadcaster broadcaster) {
-        this(width, height, fps, broadcaster, TestPattern.Look.PLAIN);
+    public TestPatternCamera(int width, int height, int fps, FrameSink sink) {
+        this(width, height, fps, sink, TestPattern.Look.PLAIN);
     }
 
     /** @param look its JPEG quality, rotation and flips */
-    public TestPatternCamera(int width, int height, int fps, FrameBroadcaster broadcaster, TestPattern.Look look) {
+    public TestPatternCamera(int width, int height, int fps, FrameSink sink, TestPattern.Look look) {
         if (width < 16 || height < 16 || width > 7680 || height > 4320) {
             throw new IllegalArgumentException("test pattern size must be 16x16..7680x4320, was: " + width + "x" + height);
         }
@@ -48,7 +47,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
         this.width = width;
         this.height = height;
         this.fps = fps;
-        this.broadcaster = broadcaster;
+        this.sink = sink;
         this.look = look;
     }
 
@@ -135,7 +134,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
                 }
                 JpegEncoder.Buffer jpeg = pattern.render(number++, LocalTime.now());
                 cameraState = CameraState.STREAMING;
-                broadcaster.publish(jpeg.bytes(), 0, jpeg.size(), CameraSupervisor.nowMicros());
+                sink.publish(jpeg.bytes(), 0, jpeg.size(), CameraSupervisor.nowMicros());
                 next += interval;
                 long wait = next - System.nanoTime();
                 if (wait < -interval) {
