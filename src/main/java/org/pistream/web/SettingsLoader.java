@@ -164,6 +164,11 @@ public final class SettingsLoader {
         boolean explicitArgs = isSet(config, KeyTable.CAMERA_ARGS);
         if (RPICAM.matcher(camera).matches()) {
             // rpicam's program: an explicit camera-cmd (a path to rpicam-vid), else rpicam-vid or libcamera-vid on PATH.
+            if (explicitCmd && !cameraCmd.isEmpty() && !RPICAM_PROGRAMS.contains(Path.of(cameraCmd).getFileName().toString())) {
+                throw new InvalidSettingException(KeyTable.CAMERA_CMD.configKey(), cameraCmd, "with " + KeyTable.CAMERA.configKey()
+                        + "=" + camera + " must be rpicam-vid or libcamera-vid (or a path to one); another program is " + KeyTable.CAMERA.configKey()
+                        + "=command");
+            }
             List<String> extra = explicitArgs ? splitWords(KeyTable.CAMERA_ARGS.configKey(), values.get(KeyTable.CAMERA_ARGS)) : List.of();
             return rpicam(KeyTable.CAMERA.configKey(), camera, explicitCmd && !cameraCmd.isEmpty() ? cameraCmd : null, extra);
         }

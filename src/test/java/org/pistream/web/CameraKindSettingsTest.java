@@ -62,6 +62,14 @@ class CameraKindSettingsTest {
     }
 
     @Test
+    void rpicamRunsOnlyRpicamVidOrLibcameraVid() {
+        String message = refusal(Map.of("pistream.camera", "rpicam", "pistream.camera-cmd", "ffmpeg"));
+        assertTrue(message.contains("pistream.camera-cmd") && message.contains("'ffmpeg'") && message.contains("rpicam-vid"), message);
+        CameraSettings bullseye = camera(Map.of("pistream.camera", "rpicam", "pistream.camera-cmd", "/usr/bin/libcamera-vid"));
+        assertEquals("/usr/bin/libcamera-vid", ((CameraSource.RpicamSource) bullseye.source()).program());
+    }
+
+    @Test
     void aNamedCameraMayBeRpicamWithItsOwnSettings() {
         Settings s = load(Map.of("pistream.camera.front", "rpicam:0", "pistream.camera.back", "rpicam:1",
                 "pistream.camera.back.resolution", "640x480", "pistream.fps", "10"));
