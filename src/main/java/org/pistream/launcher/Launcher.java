@@ -50,10 +50,9 @@ public final class Launcher {
         }
         LauncherOptions options = new LauncherOptions();
         JCommander jc = JCommander.newBuilder().addObject(options).programName("pi-stream").build();
-        try {
-            jc.parse(args);
-        } catch (ParameterException e) {
-            fail(2, describe(e) + " (see --help)");
+        String refused = parse(jc, args);
+        if (refused != null) {
+            fail(2, refused);
         }
         if (options.help) {
             System.out.print(Help.text(jc));
@@ -63,27 +62,14 @@ public final class Launcher {
             System.out.println("pi-stream " + Version.get());
             return;
         }
-        Map<String, String> flags = Map.of();
+        Configured configured = null;
         try {
-            flags = options.toConfig();
-        } catch (ParameterException e) {
+            configured = configure(options);
+        } catch (UsageException e) {
             fail(2, e.getMessage());
         }
-        List<ConfigSource> files = List.of();
-        if (options.config != null) {
-            try {
-                files = List.of(ConfigFile.read(Path.of(options.config)));
-            } catch (ConfigFile.UnusableException e) {
-                fail(2, e.getMessage());
-            }
-        }
-        Settings settings = null;
-        Config config = SettingsLoader.config(flags, "command-line flags", files, Launcher.class.getClassLoader());
-        try {
-            settings = SettingsLoader.load(config);
-        } catch (InvalidSettingException e) {
-            fail(2, e.getMessage() + where(config, e.key(), files, options.config));
-        }
+        Settings settings = configured.settings();
+        Map<String, String> flags = configured.flags();
         Map<String, String> perLogger = Map.of();
         try {
             perLogger = LogLevels.parse(System.getenv(LogLevels.ENVIRONMENT_VARIABLE));
@@ -122,6 +108,56 @@ public final class Launcher {
             server.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the flags ask for: the validated settings, and the flags as config keys (with the {@code pistream.} prefix). */
+    record Configured(Settings settings, Map<String, String> flags) {
+    }
+
+    /** A flag, value or {@code --config} file the launcher refuses; the message is the one line it prints before exit code 2. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Reads the {@code --config} file if the options name one and builds the settings from the flags,
+     * system properties, environment, that file and the bundled defaults.
+     */
+    static Configured configure(LauncherOptions options) throws UsageException {
+        Map<String, String> flags;
+        try {
+            flags = options.toConfig();
+        } catch (ParameterException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        List<ConfigSource> files = List.of();
+        if (options.config != null) {
+            try {
+                files = List.of(ConfigFile.read(Path.of(options.config)));
+            } catch (ConfigFile.UnusableException e) {
+                throw new UsageException(e.getMessage(), e);
+            }
+        }
+        Config config = SettingsLoader.config(flags, "command-line flags", files, Launcher.class.getClassLoader());
+        try {
+            return new Configured(SettingsLoader.load(config), flags);
+        } catch (InvalidSettingException e) {
+            throw new UsageException(e.getMessage() + where(config, e.key(), files, options.config), e);
+        }
+    }
+
+    /** JCommander's complaint about {@code args} as the launcher prints it, or null when they parse. */
+    static String parse(JCommander jc, String[] args) {
+        try {
+            jc.parse(args);
+            return null;
+        } catch (ParameterException e) {
+            return describe(e) + " (see --help)";
         }
     }
 

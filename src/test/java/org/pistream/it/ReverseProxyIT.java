@@ -40,11 +40,11 @@ class ReverseProxyIT {
     private static final int FRAMES = 40;
     private static final HttpClient NO_REDIRECTS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static ServerProcess server;
+    private static TestServer server;
 
     @BeforeAll
     static void startPiStream() throws Exception {
-        server = ServerProcess.start("--camera", "test-pattern:320x240@20", "--port", "0", "--address", "127.0.0.1",
+        server = TestServer.start("--camera", "test-pattern:320x240@20", "--port", "0", "--address", "127.0.0.1",
                 "--stats-interval", "0");
     }
 
