@@ -34,17 +34,18 @@ import org.junit.jupiter.api.Test;
  * <p>The test reads the stream directly and through the proxy at the same time and pairs the frames
  * by their {@code X-Timestamp}: how much later a frame arrives through the proxy is what the proxy
  * adds, whatever else keeps the machine busy. A buffering proxy holds each frame until the next
- * one pushes it out. The figures are printed for the record.
+ * one pushes it out. The figures are printed for the record. pi-stream runs as {@code java -jar}
+ * here, not in the test's JVM, so that its work does not delay the readers that time the frames.
  */
 class ReverseProxyIT {
     private static final int FRAMES = 40;
     private static final HttpClient NO_REDIRECTS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static TestServer server;
+    private static ServerProcess server;
 
     @BeforeAll
     static void startPiStream() throws Exception {
-        server = TestServer.start("--camera", "test-pattern:320x240@20", "--port", "0", "--address", "127.0.0.1",
+        server = ServerProcess.start("--camera", "test-pattern:320x240@20", "--port", "0", "--address", "127.0.0.1",
                 "--stats-interval", "0");
     }
 
