@@ -9,11 +9,11 @@ import java.nio.file.Path;
  * External programs the integration tests use. Outside CI a missing tool skips its test; with
  * {@code CI=true} the test fails instead, so CI cannot pass without running it.
  */
-final class ExternalTools {
+public final class ExternalTools {
     private ExternalTools() {
     }
 
-    static Path require(String program) {
+    public static Path require(String program) {
         Path found = find(program);
         if (found == null) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -24,19 +24,24 @@ final class ExternalTools {
         return found;
     }
 
-    static Path find(String program) {
+    /**
+     * The program on PATH, else in the shared camera folder beside the project
+     * ({@code ../shared/camera/bin}: the real rpicam-apps on libcamera's virtual camera), or null.
+     */
+    public static Path find(String program) {
         String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(":")) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
+        for (String dir : (path == null ? "" : path).split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
                 return candidate;
             }
         }
-        return null;
+        Path shared = SHARED_CAMERA_BIN.resolve(program);
+        return Files.isExecutable(shared) ? shared.toAbsolutePath() : null;
     }
+
+    /** Where the shared camera programs are: {@code ../shared/camera/bin} from the project. */
+    public static final Path SHARED_CAMERA_BIN = Path.of("..", "shared", "camera", "bin");
 
     /** The command line that runs {@link org.pistream.testcam.MjpegTestCamera} as a separate program. */
     static String javaBinary() {
