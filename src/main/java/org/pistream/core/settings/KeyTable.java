@@ -97,11 +97,11 @@ public final class KeyTable {
             "reverse proxies (addresses or CIDR blocks, IPv4 or IPv6, comma-separated) whose X-Forwarded-For or Forwarded"
             + " header names the client for per-address caps, login throttling, logs and /stats; empty: trust none")
             .check(v -> tryParse(() -> AddressRange.parseList(v)), "must be IP addresses or CIDR blocks such as"
-                    + " 127.0.0.1, 10.0.0.0/8 or fd00::/8, separated by commas").shown();
+                    + " 127.0.0.1, 10.0.0.0/8 or fd00::/8, separated by commas");
     public static final Key<String> HSTS = Key.text("hsts", null,
             "send Strict-Transport-Security: max-age=SECONDS on HTTPS answers, e.g. 31536000 (0 tells browsers to"
             + " forget it); empty: not sent").check(v -> v.strip().matches("\\d{1,10}") && Long.parseLong(v.strip()) <= Integer.MAX_VALUE,
-            "must be a max-age in seconds from 0 to " + Integer.MAX_VALUE).stripped().shown();
+            "must be a max-age in seconds from 0 to " + Integer.MAX_VALUE).stripped();
     /**
      * Names of named cameras, comma-separated, in the order the page lists them; no flag
      * ({@code --camera NAME=SOURCE} adds to it). Each is configured by {@code camera.NAME} (its
