@@ -97,6 +97,9 @@ public final class AddressRange {
         String t = text;
         if (t.startsWith("[") && t.endsWith("]")) {
             t = t.substring(1, t.length() - 1);
+            if (t.indexOf(':') < 0) {
+                return null; // brackets hold IPv6 only
+            }
         }
         if (t.indexOf(':') < 0) {
             return ipv4(t);

@@ -65,7 +65,7 @@ public final class ClientAddress extends HttpFilter {
         if (result.problem() != null) {
             String more = problemLog.pass();
             if (more != null) {
-                log.warn("Ignored the {} header from trusted proxy {}: '{}' {}; the proxy's address counts for this request"
+                log.warn("Ignored the {} header from trusted proxy {} ('{}'): {}; the proxy's address counts for this request"
                         + " (logged at most every 10 s){}", result.header(), peer, ShownValue.of(result.value(), ShownValue.LOG_MAX),
                         result.problem(), more);
             }

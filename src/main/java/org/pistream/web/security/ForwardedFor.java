@@ -65,7 +65,7 @@ final class ForwardedFor {
             return new Result(null, "malformed", FORWARDED, String.join(", ", forwarded));
         }
         if (x.address() != null && f.address() != null && !Arrays.equals(x.address(), f.address())) {
-            return new Result(null, "names another client than Forwarded (" + AddressRange.format(f.address()) + ")",
+            return new Result(null, "it names another client than the Forwarded header (" + AddressRange.format(f.address()) + ")",
                     X_FORWARDED_FOR, String.join(", ", xForwardedFor));
         }
         byte[] client = x.address() != null ? x.address() : f.address();
