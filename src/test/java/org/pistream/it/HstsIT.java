@@ -98,7 +98,9 @@ class HstsIT {
     }
 
     private static HttpResponse<byte[]> get(HttpClient client, URI uri) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        // Accept: text/html, so that "/" is the page, not an endless stream.
+        return client.send(HttpRequest.newBuilder(uri).header("Accept", "text/html").timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test
