@@ -71,17 +71,32 @@ class PackageRulesTest {
                 "org.pistream.core.Cameras", "org.pistream.core.PiStream", "org.pistream.core.CameraMonitor"));
     }
 
+    /** Sources hand frames to the {@code core.jpeg} intake and know nothing of who publishes them. */
     @Test
-    void sourcesKnowNoFanOutInternalsAndNoServer() throws IOException {
-        assertEquals(List.of(), importsMatching("core.source", true, "org.pistream.core.Cameras", "org.pistream.core.PiStream",
-                "org.pistream.core.CameraMonitor", "org.pistream.core.stats"));
+    void sourcesKnowNoFanOutAndNoServer() throws IOException {
+        assertEquals(List.of(), importsMatching("core.source", true, "org.pistream.core.fanout", "org.pistream.core.Cameras",
+                "org.pistream.core.PiStream", "org.pistream.core.CameraMonitor", "org.pistream.core.stats"));
     }
 
+    /** The snapshot records are read by the web layer, so they name nothing of the fan-out or of a source's machinery. */
     @Test
     void statsReadSnapshotsNotFanOutOrSourceInternals() throws IOException {
-        assertEquals(List.of(), importsMatching("core.stats", true, "org.pistream.core.fanout.Subscription", "org.pistream.core.source.CameraSupervisor",
-                "org.pistream.core.source.HttpMjpegCamera", "org.pistream.core.source.SupervisedSource", "org.pistream.core.Cameras",
-                "org.pistream.core.PiStream"));
+        assertEquals(List.of(), importsMatching("core.stats", true, "org.pistream.core.fanout", "org.pistream.core.source.Camera;",
+                "org.pistream.core.source.CameraStatus", "org.pistream.core.source.CameraSupervisor",
+                "org.pistream.core.source.HttpMjpegCamera", "org.pistream.core.source.SupervisedSource",
+                "org.pistream.core.source.TestPatternCamera",
+                "org.pistream.core.jpeg.SplitterCounters", "org.pistream.core.Cameras", "org.pistream.core.PiStream"));
+    }
+
+    /**
+     * {@code /stats}, {@code /metrics} and {@code /healthz} read the immutable snapshots of
+     * {@code core.stats} (through {@code PiStream.stats()} and {@code health()}), never the
+     * fan-out, a source or the splitter's counters.
+     */
+    @Test
+    void observeReadsStatsSnapshotsNotFanOutOrSourceInternals() throws IOException {
+        assertEquals(List.of(), importsMatching("web.observe", true, "org.pistream.core.fanout", "org.pistream.core.source",
+                "org.pistream.core.jpeg"));
     }
 
     @Test

@@ -2,12 +2,18 @@ package org.pistream.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.pistream.core.fanout.Frame;
 import org.pistream.core.fanout.FrameBroadcaster;
+import org.pistream.core.jpeg.DropReason;
+import org.pistream.core.jpeg.FrameIntake;
+import org.pistream.core.jpeg.JpegVerifier;
+import org.pistream.core.jpeg.SplitterCounters;
 import org.pistream.core.settings.CameraSettings;
 import org.pistream.core.settings.CameraSource;
 import org.pistream.core.settings.Settings;
@@ -16,9 +22,13 @@ import org.pistream.core.source.Camera;
 import org.pistream.core.source.CameraState;
 import org.pistream.core.source.CameraStatus;
 import org.pistream.core.source.CameraSupervisor;
+import org.pistream.core.source.FrameSink;
 import org.pistream.core.source.HttpMjpegCamera;
 import org.pistream.core.source.TestPatternCamera;
+import org.pistream.core.stats.CameraStats;
+import org.pistream.core.stats.FanoutStats;
 import org.pistream.core.stats.Health;
+import org.pistream.core.stats.SourceStats;
 import org.pistream.core.stats.StatsLogLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,24 +74,27 @@ public final class PiStream extends Lifecycle {
         this.statsIntervalSeconds = statsIntervalSeconds;
         int fanoutThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         this.broadcaster = new FrameBroadcaster(settings.bufferSize(), settings.maxClients(), fanoutThreads);
-        this.camera = camera(settings, broadcaster);
+        // Every source's frames pass the intake (the source stage's fixes) on their way to the broadcaster.
+        FrameIntake intake = new FrameIntake(broadcaster::publish);
+        this.camera = camera(settings, intake::accept);
         broadcaster.liveCheck(() -> camera.status().state() == CameraState.STREAMING);
         broadcaster.onDemand(camera::wake);
         this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos());
     }
 
     /** The built-in test pattern, another MJPEG server, or (the default) a supervised camera program. */
-    private static Camera camera(CameraSettings settings, FrameBroadcaster broadcaster) {
+    private static Camera camera(CameraSettings settings, FrameSink sink) {
         Duration timeout = Duration.ofSeconds(settings.cameraTimeoutSeconds());
+        JpegVerifier.Level verify = JpegVerifier.Level.parse(settings.verifyFrames());
         if (settings.source() instanceof CameraSource.TestPatternSource pattern) {
-            return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), broadcaster);
+            return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), sink);
         }
         if (settings.source() instanceof CameraSource.HttpSource source) {
-            return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(),
-                    broadcaster::publishWithHuffmanTables, Backoff.cameraDefault(), timeout, settings.warmupFrames());
+            return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(), verify, sink,
+                    Backoff.cameraDefault(), timeout, settings.warmupFrames());
         }
         return new CameraSupervisor(((CameraSource.CommandSource) settings.source()).command(), settings.maxFrameBytes(),
-                broadcaster::publishWithHuffmanTables, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
+                verify, sink, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
     }
 
     /** How old a camera frame may be and still count as live (keep-alive, snapshots). */
@@ -109,7 +122,10 @@ public final class PiStream extends Lifecycle {
      * ({@code idle-stop}); DOWN while it starts, restarts, has stopped sending, or pi-stream stops.
      */
     public Health health() {
-        CameraStatus status = camera.status();
+        return health(camera.status());
+    }
+
+    private Health health(CameraStatus status) {
         Frame real = broadcaster.latestReal();
         Long ageMillis = real == null ? null : Math.max(0, (CameraSupervisor.nowMicros() - real.captureMicros()) / 1000);
         boolean up = !isStopping() && (status.state() == CameraState.IDLE || freshFrame() != null);
@@ -164,13 +180,14 @@ public final class PiStream extends Lifecycle {
             }
         }
         monitor.dispose();
+        FanoutStats numbers = broadcaster.stats();
         log.info("{}pi-stream stopped in {} ms after {} frames in, {} frames out", logPrefix, (System.nanoTime() - begin) / 1_000_000,
-                broadcaster.framesIn(), broadcaster.framesOut());
+                numbers.framesIn(), numbers.framesOut());
     }
 
     private void logStats(StatsLogLine line) {
         try {
-            StatsLogLine.Line next = line.next(broadcaster, camera, System.nanoTime());
+            StatsLogLine.Line next = line.next(stats(), System.nanoTime());
             if (next.quiet()) {
                 statsLog.debug(logPrefix + next.text());
             } else {
@@ -179,6 +196,28 @@ public final class PiStream extends Lifecycle {
         } catch (RuntimeException e) {
             log.warn("Stats line failed", e);
         }
+    }
+
+    /**
+     * This camera's numbers now, read once into an immutable snapshot: the one place that reads the
+     * broadcaster's, the camera's and the splitter's live counters for {@code /stats},
+     * {@code /metrics} and the stats log line.
+     */
+    public CameraStats stats() {
+        CameraStatus status = camera.status();
+        return new CameraStats(name, startedAt, uptime(), health(status), source(status, camera.splitterCounters()),
+                broadcaster.stats());
+    }
+
+    private static SourceStats source(CameraStatus status, SplitterCounters counters) {
+        Map<String, Long> dropped = new LinkedHashMap<>();
+        for (DropReason reason : DropReason.values()) {
+            dropped.put(reason.key(), counters == null ? 0 : counters.dropped(reason));
+        }
+        return new SourceStats(status.kind(), status.description(), status.state(), status.pid() < 0 ? null : status.pid(),
+                status.starts(), status.restarts(), status.watchdogKills(), status.lastExitCode(), status.lastError(),
+                status.problem(), status.warmupDiscarded(), status.frameBufferBytes(), dropped,
+                counters == null ? 0 : counters.garbageBytes());
     }
 
     public CameraSettings settings() {

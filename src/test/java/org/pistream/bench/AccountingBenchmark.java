@@ -20,6 +20,7 @@ import org.pistream.core.fanout.Frame;
 import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.fanout.FrameSubscriber;
 import org.pistream.core.fanout.Subscription;
+import org.pistream.core.stats.Histogram;
 import org.pistream.core.stats.RateMeter;
 
 /**
@@ -44,6 +45,8 @@ public class AccountingBenchmark {
         FrameBroadcaster broadcaster;
         Frame frame;
         RateMeter inputRate;
+        /** The broadcaster's frame-size buckets (FanoutCounters), which the benchmark cannot reach. */
+        Histogram frameSizes;
 
         @Setup(Level.Trial)
         public void start() {
@@ -52,6 +55,8 @@ public class AccountingBenchmark {
             byte[] jpeg = new byte[31 * 1024];
             frame = broadcaster.publish(jpeg, 0, jpeg.length, 1_700_000_000_000_000L);
             inputRate = new RateMeter();
+            frameSizes = new Histogram(8L << 10, 16L << 10, 32L << 10, 64L << 10, 128L << 10, 256L << 10, 512L << 10,
+                    1L << 20, 2L << 20, 4L << 20);
         }
 
         @TearDown(Level.Trial)
@@ -101,6 +106,6 @@ public class AccountingBenchmark {
     @Benchmark
     public void perFrameAccounted(Shared shared) {
         shared.inputRate.record(System.nanoTime());
-        shared.broadcaster.frameSizes().observe(shared.frame.jpegLength());
+        shared.frameSizes.observe(shared.frame.jpegLength());
     }
 }

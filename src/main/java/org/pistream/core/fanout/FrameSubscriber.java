@@ -1,5 +1,7 @@
 package org.pistream.core.fanout;
 
+import org.pistream.core.stats.ClientStats;
+
 /**
  * A stream client as the broadcaster sees it.
  *
@@ -17,4 +19,9 @@ public interface FrameSubscriber {
 
     /** The broadcaster is shutting down: end the stream and release the connection. */
     void broadcasterClosed(Subscription subscription);
+
+    /** Who is watching, for {@code /stats}; null (the default) for a client that is not a web viewer. */
+    default ClientStats.Viewer viewer() {
+        return null;
+    }
 }

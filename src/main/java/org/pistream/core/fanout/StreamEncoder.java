@@ -1,6 +1,7 @@
 package org.pistream.core.fanout;
 
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /**
  * What one client's stream sends next, as slices of buffers shared by every client: no frame is
@@ -35,6 +36,7 @@ public final class StreamEncoder {
     private final StreamOptions options;
     private final FramePacer pacer;
     private final ScheduledExecutorService timer;
+    private final LongSupplier clock;
     private boolean started;
     /** Advance layout: the JPEG and boundary are sent, the next part's headers are not yet. */
     private boolean headersPending;
@@ -48,12 +50,18 @@ public final class StreamEncoder {
 
     /** @param timer wakes a capped client when its next frame is due; needed when {@code options} cap the rate */
     public StreamEncoder(StreamOptions options, ScheduledExecutorService timer) {
+        this(options, timer, System::nanoTime);
+    }
+
+    /** @param clock {@link System#nanoTime()}, or a clock a test moves by hand, for the frame-rate cap */
+    StreamEncoder(StreamOptions options, ScheduledExecutorService timer, LongSupplier clock) {
         if (options.maxFps() > 0 && timer == null) {
             throw new IllegalArgumentException("a frame-rate cap needs a timer to wake the client");
         }
         this.options = options;
         this.pacer = options.maxFps() > 0 ? new FramePacer(options.maxFps()) : null;
         this.timer = timer;
+        this.clock = clock;
     }
 
     public StreamOptions options() {
@@ -116,7 +124,7 @@ public final class StreamEncoder {
         if (subscription.lag() == 0) {
             return null;
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long wait = pacer.waitNanos(now);
         if (wait > 0) {
             subscription.wakeAfter(wait, timer);

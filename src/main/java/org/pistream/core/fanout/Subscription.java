@@ -6,12 +6,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's position in the broadcaster's frame ring, and the guard that serialises its writes.
+ * One stream client of the broadcaster: its {@link FrameRing.Cursor} (where it is in the ring),
+ * what it was sent, and the guard that serialises its writes.
  *
  * <p>Threading: {@link #signal()} (a new frame) and {@link #drainNow()} (the connection became
  * writable) may be called from any thread at any time. A work-in-progress counter makes sure
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Subscription {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
-    private final FrameBroadcaster broadcaster;
+    private final FrameRing.Cursor cursor;
+    private final FanoutCounters counters;
+    private final Consumer<Subscription> onClose;
     private final FrameSubscriber subscriber;
     private final Executor executor;
     private final AtomicInteger wip = new AtomicInteger();
@@ -30,21 +34,23 @@ public final class Subscription {
     private final long id;
     private final long connectedAtMillis = System.currentTimeMillis();
 
-    private long nextSequence;
     private volatile boolean closed;
     private volatile boolean broadcasterClosed;
     private volatile long framesSent;
-    private volatile long framesSkipped;
-    private volatile long framesPassedOver;
     private volatile long bytesSent;
 
-    Subscription(FrameBroadcaster broadcaster, FrameSubscriber subscriber, Executor executor, long id,
-                 long firstSequence) {
-        this.broadcaster = broadcaster;
+    /**
+     * @param onClose  called once, by the first {@link #close()}, to leave the broadcaster
+     * @param executor where {@link #signal()} runs the drain (a fan-out thread)
+     */
+    Subscription(FrameRing.Cursor cursor, FanoutCounters counters, Consumer<Subscription> onClose,
+                 FrameSubscriber subscriber, Executor executor, long id) {
+        this.cursor = cursor;
+        this.counters = counters;
+        this.onClose = onClose;
         this.subscriber = subscriber;
         this.executor = executor;
         this.id = id;
-        this.nextSequence = firstSequence;
     }
 
     public FrameSubscriber subscriber() {
@@ -63,13 +69,14 @@ public final class Subscription {
         return framesSent;
     }
 
+    /** Frames this client skipped because it fell more than buffer-size frames behind. */
     public long framesSkipped() {
-        return framesSkipped;
+        return cursor.framesSkipped();
     }
 
     /** Frames this client's frame-rate cap passed over for newer ones (not counted as skipped). */
     public long framesPassedOver() {
-        return framesPassedOver;
+        return cursor.framesPassedOver();
     }
 
     public long bytesSent() {
@@ -78,7 +85,7 @@ public final class Subscription {
 
     /** Frames published that this client has not been sent yet. */
     public long lag() {
-        return Math.max(0, broadcaster.latestSequence() + 1 - nextSequence);
+        return cursor.lag();
     }
 
     public boolean isClosed() {
@@ -90,25 +97,7 @@ public final class Subscription {
      * of the ring (more than buffer-size frames behind) skips to the newest frame.
      */
     public Frame poll() {
-        while (true) {
-            long latest = broadcaster.latestSequence();
-            if (latest < nextSequence) {
-                return null;
-            }
-            if (latest - nextSequence >= broadcaster.capacity()) {
-                long skipped = latest - nextSequence;
-                framesSkipped += skipped;
-                broadcaster.countSkipped(skipped);
-                nextSequence = latest;
-            }
-            Frame frame = broadcaster.frameAt(nextSequence);
-            if (frame != null && frame.sequence() == nextSequence) {
-                nextSequence++;
-                return frame;
-            }
-            // The slot was overwritten while we looked: the publisher lapped us; re-read the newest.
-            nextSequence = Math.max(nextSequence, broadcaster.latestSequence() - broadcaster.capacity() + 1);
-        }
+        return cursor.poll();
     }
 
     /**
@@ -117,12 +106,7 @@ public final class Subscription {
      * are the client's choice, so they are counted apart from the skips of a client that is slow.
      */
     public Frame pollNewest() {
-        long latest = broadcaster.latestSequence();
-        if (latest > nextSequence) {
-            framesPassedOver += latest - nextSequence;
-            nextSequence = latest;
-        }
-        return poll();
+        return cursor.pollNewest();
     }
 
     /**
@@ -149,7 +133,7 @@ public final class Subscription {
     public void sent(long bytes) {
         framesSent++;
         bytesSent += bytes;
-        broadcaster.countSent(bytes);
+        counters.sent(bytes);
     }
 
     /** A new frame exists: runs the drain on a fan-out thread unless one is already running. */
@@ -183,7 +167,7 @@ public final class Subscription {
     public void close() {
         if (!closed) {
             closed = true;
-            broadcaster.remove(this);
+            onClose.accept(this);
         }
     }
 
@@ -218,6 +202,6 @@ public final class Subscription {
 
     @Override
     public String toString() {
-        return "Subscription{#" + id + " sent=" + framesSent + " skipped=" + framesSkipped + (closed ? " closed" : "") + "}";
+        return "Subscription{#" + id + " sent=" + framesSent + " skipped=" + cursor.framesSkipped() + (closed ? " closed" : "") + "}";
     }
 }

@@ -50,6 +50,11 @@ public record CameraSettings(String name, CameraSource source, Values values) {
         return get(KeyTable.WARMUP_FRAMES);
     }
 
+    /** How closely each frame is checked before viewers get it: {@code full} or {@code headers}. */
+    public String verifyFrames() {
+        return get(KeyTable.VERIFY_FRAMES);
+    }
+
     @Override
     public String toString() {
         return name + "=" + source.description() + " " + values;

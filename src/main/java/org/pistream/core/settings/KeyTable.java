@@ -56,6 +56,9 @@ public final class KeyTable {
             "seconds without viewers before the camera is stopped until the next request (0: never)").perCamera().shown();
     public static final Key<Integer> WARMUP_FRAMES = Key.integer("warmup-frames", 0, 0, 1000,
             "frames discarded after each camera start while exposure settles").perCamera().shown();
+    public static final Key<String> VERIFY_FRAMES = Key.choice("verify-frames", "full", "must be full or headers",
+            "check every camera frame before viewers get it: full (headers and all image data) or headers (markers and"
+            + " tables only, for several 1080p cameras on a Pi 3 or Zero 2)", "full", "headers").perCamera().shown();
     public static final Key<String> LOG_LEVEL = Key.choice("log-level", "info", "must be one of trace, debug, info, warn, error, off",
             "trace, debug, info, warn, error or off", "trace", "debug", "info", "warn", "error", "off").shown();
     public static final Key<Boolean> VERBOSE = Key.bool("verbose", false, "debug logging for pi-stream itself").shown();
@@ -112,7 +115,7 @@ public final class KeyTable {
 
     private static final KeyTable STANDARD = new KeyTable(List.of(PORT, ADDRESS, MAX_CLIENTS, BUFFER_SIZE, STATS_INTERVAL,
             CAMERA, CAMERA_CMD, CAMERA_ARGS, CAMERA_URL, CAMERA_USER, CAMERA_PASSWORD, CAMERA_TIMEOUT, IDLE_STOP,
-            WARMUP_FRAMES, LOG_LEVEL, VERBOSE, LOG_FORMAT, MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT, MAX_CONNECTIONS,
+            WARMUP_FRAMES, VERIFY_FRAMES, LOG_LEVEL, VERBOSE, LOG_FORMAT, MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT, MAX_CONNECTIONS,
             MAX_CONNECTIONS_PER_ADDRESS, MAX_CLIENTS_PER_ADDRESS, HEADER_TIMEOUT, CLIENT_TIMEOUT, AUTH_USER,
             AUTH_PASSWORD_HASH, AUTH_EXEMPT, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_PORT,
             PLAIN_HTTP, HSTS, ALLOW_ORIGIN, TRUSTED_PROXIES, CAMERAS));

@@ -1,11 +1,12 @@
 package org.pistream.core.source;
 
-import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.jpeg.SplitterCounters;
 
 /**
- * A source of JPEG frames that publishes into a {@link FrameBroadcaster}: a supervised child
- * process or the built-in test pattern. Started and stopped by its owner ({@code PiStream}).
+ * A source of JPEG frames that hands each frame to a {@link FrameSink} (in pi-stream the
+ * {@code core.jpeg.FrameIntake}, which fixes it and passes it on to be published): a supervised
+ * child process, another MJPEG server or the built-in test pattern. Started and stopped by its
+ * owner ({@code PiStream}).
  */
 public interface Camera {
     void start();

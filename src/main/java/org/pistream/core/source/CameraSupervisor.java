@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.pistream.core.Threads;
+import org.pistream.core.jpeg.JpegVerifier;
 import org.pistream.core.settings.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,16 +51,16 @@ public final class CameraSupervisor extends SupervisedSource {
      * @param cameraTimeout end a running camera that sends no complete frame for this long (zero: never)
      * @param warmupFrames  frames to discard after each start while exposure settles
      */
-    public CameraSupervisor(List<String> command, int maxFrameBytes, FrameSink sink, Backoff backoff,
-                            Duration stopGrace, Duration cameraTimeout, int warmupFrames) {
-        this(command, maxFrameBytes, sink, backoff, stopGrace, cameraTimeout, warmupFrames, ProcessLauncher.SYSTEM,
+    public CameraSupervisor(List<String> command, int maxFrameBytes, JpegVerifier.Level verify, FrameSink sink,
+                            Backoff backoff, Duration stopGrace, Duration cameraTimeout, int warmupFrames) {
+        this(command, maxFrameBytes, verify, sink, backoff, stopGrace, cameraTimeout, warmupFrames, ProcessLauncher.SYSTEM,
                 SourceClock.SYSTEM);
     }
 
-    CameraSupervisor(List<String> command, int maxFrameBytes, FrameSink sink, Backoff backoff, Duration stopGrace,
-                     Duration cameraTimeout, int warmupFrames, ProcessLauncher launcher, SourceClock clock) {
-        super(log, "command", Secrets.redact(String.join(" ", nonEmpty(command))), "camera-reader", maxFrameBytes, sink,
-                backoff, cameraTimeout, warmupFrames, clock);
+    CameraSupervisor(List<String> command, int maxFrameBytes, JpegVerifier.Level verify, FrameSink sink, Backoff backoff,
+                     Duration stopGrace, Duration cameraTimeout, int warmupFrames, ProcessLauncher launcher, SourceClock clock) {
+        super(log, "command", Secrets.redact(String.join(" ", nonEmpty(command))), "camera-reader", maxFrameBytes, verify,
+                sink, backoff, cameraTimeout, warmupFrames, clock);
         this.command = List.copyOf(command);
         this.launcher = launcher;
         this.stopGrace = stopGrace;

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 
 import org.pistream.core.Threads;
 import org.pistream.core.jpeg.JpegFrameSplitter;
+import org.pistream.core.jpeg.JpegVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,14 +66,14 @@ public final class HttpMjpegCamera extends SupervisedSource {
      * @param password      basic-auth password (may be empty), used with {@code user}
      * @param cameraTimeout drop a connection that delivers no complete frame for this long (zero: never)
      */
-    public HttpMjpegCamera(URI url, String user, String password, int maxFrameBytes, FrameSink sink, Backoff backoff,
-                           Duration cameraTimeout, int warmupFrames) {
-        this(url, user, password, maxFrameBytes, sink, backoff, cameraTimeout, warmupFrames, SourceClock.SYSTEM);
+    public HttpMjpegCamera(URI url, String user, String password, int maxFrameBytes, JpegVerifier.Level verify,
+                           FrameSink sink, Backoff backoff, Duration cameraTimeout, int warmupFrames) {
+        this(url, user, password, maxFrameBytes, verify, sink, backoff, cameraTimeout, warmupFrames, SourceClock.SYSTEM);
     }
 
-    HttpMjpegCamera(URI url, String user, String password, int maxFrameBytes, FrameSink sink, Backoff backoff,
-                    Duration cameraTimeout, int warmupFrames, SourceClock clock) {
-        super(log, "http", withoutCredentials(url).toString(), "camera-http-reader", maxFrameBytes, sink, backoff,
+    HttpMjpegCamera(URI url, String user, String password, int maxFrameBytes, JpegVerifier.Level verify, FrameSink sink,
+                    Backoff backoff, Duration cameraTimeout, int warmupFrames, SourceClock clock) {
+        super(log, "http", withoutCredentials(url).toString(), "camera-http-reader", maxFrameBytes, verify, sink, backoff,
                 cameraTimeout, warmupFrames, clock);
         this.url = url;
         this.authorization = user == null ? null : "Basic " + Base64.getEncoder()

@@ -3,10 +3,15 @@ package org.pistream.core.source;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 import org.pistream.core.Lifecycle;
+import org.pistream.core.LogGate;
 import org.pistream.core.Threads;
+import org.pistream.core.jpeg.DropReason;
 import org.pistream.core.jpeg.JpegFrameSplitter;
+import org.pistream.core.jpeg.JpegVerdict;
+import org.pistream.core.jpeg.JpegVerifier;
 import org.pistream.core.jpeg.SplitterCounters;
 import org.slf4j.Logger;
 
@@ -50,6 +55,9 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
     private final SourceClock clock;
     private final SplitterCounters counters = new SplitterCounters();
     private final JpegFrameSplitter splitter;
+    /** Checks every frame the splitter cuts (reader thread only: it keeps decoding state between frames). */
+    private final JpegVerifier verifier;
+    private final LogGate rejectLog = new LogGate(10, TimeUnit.SECONDS);
     private final WakeSignal signal = new WakeSignal();
 
     private Thread reader;
@@ -80,7 +88,8 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
      * @param warmupFrames  frames to discard after each start while exposure settles
      */
     protected SupervisedSource(Logger log, String kind, String description, String threadName, int maxFrameBytes,
-                               FrameSink sink, Backoff backoff, Duration cameraTimeout, int warmupFrames, SourceClock clock) {
+                               JpegVerifier.Level verify, FrameSink sink, Backoff backoff, Duration cameraTimeout,
+                               int warmupFrames, SourceClock clock) {
         if (warmupFrames < 0) {
             throw new IllegalArgumentException("warm-up frames must be >= 0, was: " + warmupFrames);
         }
@@ -97,6 +106,7 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
         this.warmupFrames = warmupFrames;
         this.clock = clock;
         this.splitter = new JpegFrameSplitter(maxFrameBytes, this::onFrame, counters);
+        this.verifier = new JpegVerifier(verify);
     }
 
     // ---- Hooks: one run of the source -------------------------------------------------------
@@ -357,8 +367,21 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
         lastError = close(endReason, failure);
     }
 
-    /** Every complete JPEG the splitter cuts from the source (reader thread). */
+    /**
+     * Every complete JPEG the splitter cuts from the source (reader thread). A frame the check refuses
+     * is counted and never published, so viewers and {@code /snapshot} keep the last good one; it is
+     * no sign of life either, so a camera that sends only broken frames meets the watchdog.
+     */
     private void onFrame(byte[] jpeg, int offset, int length) {
+        JpegVerdict verdict = verifier.verify(jpeg, offset, length);
+        if (!verdict.isOk()) {
+            counters.drop(DropReason.of(verdict));
+            String more = rejectLog.pass();
+            if (more != null) {
+                log.warn("Dropped a camera frame of {} bytes: {} ({}){}", length, verdict.key(), verifier.detail(), more);
+            }
+            return;
+        }
         framesThisRun++;
         lastProgressNanos = clock.nanoTime();
         if (framesThisRun <= warmupFrames) {
@@ -375,8 +398,8 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
     /**
      * The one step every frame accepted from a source passes (reader thread), after the splitter
      * found it whole and warm-up is over: the place for per-frame processing at the source stage. It
-     * hands the frame to the sink, which today inserts missing Huffman tables on its way into the
-     * broadcaster ({@code FrameBroadcaster.publishWithHuffmanTables}, wired in {@code PiStream}).
+     * hands the frame to the sink, which is {@code core.jpeg.FrameIntake} (wired in {@code PiStream}):
+     * it inserts missing Huffman tables on the frame's way into the broadcaster.
      */
     private void publishAccepted(byte[] jpeg, int offset, int length, long captureMicros) {
         sink.publish(jpeg, offset, length, captureMicros);

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.pistream.core.Lifecycle;
 import org.pistream.core.Threads;
-import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.jpeg.JpegEncoder;
 import org.pistream.core.jpeg.SplitterCounters;
 import org.pistream.core.picture.TestPattern;
@@ -24,7 +23,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     private final int width;
     private final int height;
     private final int fps;
-    private final FrameBroadcaster broadcaster;
+    private final FrameSink sink;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Object signal = new Object();
     private volatile CameraState cameraState = CameraState.STOPPED;
@@ -32,7 +31,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     private volatile String lastError;
     private Thread thread;
 
-    public TestPatternCamera(int width, int height, int fps, FrameBroadcaster broadcaster) {
+    public TestPatternCamera(int width, int height, int fps, FrameSink sink) {
         if (width < 16 || height < 16 || width > 7680 || height > 4320) {
             throw new IllegalArgumentException("test pattern size must be 16x16..7680x4320, was: " + width + "x" + height);
         }
@@ -42,7 +41,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
         this.width = width;
         this.height = height;
         this.fps = fps;
-        this.broadcaster = broadcaster;
+        this.sink = sink;
     }
 
     @Override
@@ -127,7 +126,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
                 }
                 JpegEncoder.Buffer jpeg = pattern.render(number++, LocalTime.now());
                 cameraState = CameraState.STREAMING;
-                broadcaster.publish(jpeg.bytes(), 0, jpeg.size(), CameraSupervisor.nowMicros());
+                sink.publish(jpeg.bytes(), 0, jpeg.size(), CameraSupervisor.nowMicros());
                 next += interval;
                 long wait = next - System.nanoTime();
                 if (wait < -interval) {

@@ -2,15 +2,11 @@ package org.pistream.core.stats;
 
 import java.util.Locale;
 
-import org.pistream.core.fanout.FrameBroadcaster;
-import org.pistream.core.jpeg.SplitterCounters;
-import org.pistream.core.source.Camera;
 import org.pistream.core.source.CameraState;
-import org.pistream.core.source.CameraStatus;
 
 /**
- * Formats the periodic stats log line from the difference between two readings, so the line says
- * what happened during the interval. Called by the pi-stream timer only.
+ * Formats the periodic stats log line from the difference between two {@link CameraStats}
+ * snapshots, so the line says what happened during the interval. Called by the pi-stream timer only.
  */
 public final class StatsLogLine {
     /** The line, and whether it is worth INFO: something changed or somebody watches. */
@@ -37,24 +33,24 @@ public final class StatsLogLine {
      * either end of the interval and nothing went wrong or changed state: no drops, skips,
      * rejections or restarts. A camera streaming to nobody is quiet; one that stopped is not.
      */
-    public Line next(FrameBroadcaster broadcaster, Camera camera, long nowNanos) {
+    public Line next(CameraStats stats, long nowNanos) {
         double seconds = Math.max(1e-3, (nowNanos - lastNanos) / 1e9);
-        long framesIn = broadcaster.framesIn();
-        long framesOut = broadcaster.framesOut();
-        long bytesOut = broadcaster.bytesOut();
-        long skipped = broadcaster.framesSkipped();
-        long rejected = broadcaster.rejected();
-        SplitterCounters counters = camera.splitterCounters();
-        long dropped = counters == null ? 0 : counters.droppedTotal();
-        CameraStatus status = camera.status();
-        int clients = broadcaster.subscriberCount();
+        FanoutStats fanout = stats.fanout();
+        SourceStats source = stats.source();
+        long framesIn = fanout.framesIn();
+        long framesOut = fanout.framesOut();
+        long bytesOut = fanout.bytesOut();
+        long skipped = fanout.framesSkipped();
+        long rejected = fanout.rejected();
+        long dropped = source.droppedTotal();
+        int clients = fanout.clients();
         boolean quiet = clients == 0 && lastClients == 0 && dropped == lastDropped && skipped == lastSkipped
-                && rejected == lastRejected && status.restarts() == lastRestarts && status.state() == lastState;
+                && rejected == lastRejected && source.restarts() == lastRestarts && source.state() == lastState;
         String text = String.format(Locale.ROOT,
                 "Stats: camera %s, %.1f fps in, %.1f fps out, %d/%d clients, %d dropped, %d restarts, %.1f MB out"
                         + " (%.2f MB/s), %d skipped, %d rejected",
-                status.state().key(), (framesIn - lastFramesIn) / seconds, (framesOut - lastFramesOut) / seconds,
-                clients, broadcaster.maxSubscribers(), dropped - lastDropped, status.restarts(),
+                source.stateKey(), (framesIn - lastFramesIn) / seconds, (framesOut - lastFramesOut) / seconds,
+                clients, fanout.maxClients(), dropped - lastDropped, source.restarts(),
                 bytesOut / 1e6, (bytesOut - lastBytesOut) / seconds / 1e6, skipped - lastSkipped, rejected - lastRejected);
         lastFramesIn = framesIn;
         lastFramesOut = framesOut;
@@ -62,9 +58,9 @@ public final class StatsLogLine {
         lastDropped = dropped;
         lastSkipped = skipped;
         lastRejected = rejected;
-        lastRestarts = status.restarts();
+        lastRestarts = source.restarts();
         lastClients = clients;
-        lastState = status.state();
+        lastState = source.state();
         lastNanos = nowNanos;
         return new Line(text, quiet);
     }

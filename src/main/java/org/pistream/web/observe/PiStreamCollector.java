@@ -8,16 +8,11 @@ import java.util.function.Supplier;
 
 import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
-import org.pistream.core.fanout.FrameBroadcaster;
-import org.pistream.core.fanout.RejectReason;
-import org.pistream.core.fanout.Subscription;
-import org.pistream.core.jpeg.DropReason;
-import org.pistream.core.jpeg.SplitterCounters;
-import org.pistream.core.source.Camera;
-import org.pistream.core.source.CameraState;
-import org.pistream.core.source.CameraStatus;
+import org.pistream.core.stats.CameraStats;
+import org.pistream.core.stats.FanoutStats;
 import org.pistream.core.stats.Health;
 import org.pistream.core.stats.Histogram;
+import org.pistream.core.stats.SourceStats;
 import org.pistream.web.security.SecurityCounters;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -73,7 +68,7 @@ public final class PiStreamCollector implements MultiCollector {
         f.gauge("pistream_start_time_seconds", "When pi-stream started, in seconds since the epoch", Labels.EMPTY,
                 main.startedAt().toEpochMilli() / 1000.0);
         for (PiStream app : cameras.all().values()) {
-            camera(f, app);
+            camera(f, app.stats());
         }
         security(f);
         return f.build();
@@ -115,66 +110,54 @@ public final class PiStreamCollector implements MultiCollector {
     }
 
     /** One camera's series, each labelled {@code camera="NAME"} ({@code default} for the unnamed camera). */
-    private static void camera(Families f, PiStream app) {
-        FrameBroadcaster b = app.broadcaster();
-        Camera camera = app.camera();
-        CameraStatus status = camera.status();
-        Health health = app.health();
-        Labels cam = Labels.of("camera", app.name());
+    private static void camera(Families f, CameraStats stats) {
+        FanoutStats b = stats.fanout();
+        SourceStats status = stats.source();
+        Health health = stats.health();
+        Labels cam = Labels.of("camera", stats.name());
 
         f.gauge("pistream_healthy", "1 while the camera is healthy (fresh frames, or idle on purpose), else 0; /healthz is UP when all are",
                 cam, health.up() ? 1 : 0);
-        for (CameraState s : CameraState.values()) {
-            f.gauge("pistream_camera_state", "1 for the camera's current state, 0 for the others", cam.add("state", s.key()),
-                    s == status.state() ? 1 : 0);
+        for (String s : SourceStats.STATES) {
+            f.gauge("pistream_camera_state", "1 for the camera's current state, 0 for the others", cam.add("state", s),
+                    s.equals(status.stateKey()) ? 1 : 0);
         }
         f.counter("pistream_camera_starts", "Camera program starts", cam, status.starts());
         f.counter("pistream_camera_restarts", "Camera restarts after an exit, a failed start or the watchdog", cam,
                 status.restarts());
         f.counter("pistream_camera_watchdog_restarts", "Camera runs ended because no frame came for camera-timeout seconds",
-                cam, status.watchdogKills());
+                cam, status.watchdogRestarts());
         if (status.lastExitCode() != null) {
             f.gauge("pistream_camera_last_exit_code", "Exit code of the camera program's last run", cam, status.lastExitCode());
         }
         f.counter("pistream_camera_frames", "Frames received from the camera and published to clients", cam, b.framesIn());
         f.counter("pistream_camera_bytes", "JPEG bytes of the published camera frames", cam, b.bytesIn());
         f.counter("pistream_camera_warmup_frames_discarded", "Frames discarded after camera starts (warmup-frames)", cam,
-                status.warmupDiscarded());
-        SplitterCounters counters = camera.splitterCounters();
-        for (DropReason reason : DropReason.values()) {
-            f.counter("pistream_camera_frames_dropped", "Frames from the camera that were dropped, never sent, by reason",
-                    cam.add("reason", reason.key()), counters == null ? 0 : counters.dropped(reason));
-        }
+                status.warmupFramesDiscarded());
+        status.framesDropped().forEach((reason, n) -> f.counter("pistream_camera_frames_dropped",
+                "Frames from the camera that were dropped, never sent, by reason", cam.add("reason", reason), n));
         f.counter("pistream_camera_garbage_bytes", "Bytes from the camera outside any frame, skipped", cam,
-                counters == null ? 0 : counters.garbageBytes());
+                status.garbageBytes());
         f.gauge("pistream_camera_frame_buffer_bytes", "Memory the frame splitter holds for the frame being read", cam,
                 status.frameBufferBytes());
-        f.gauge("pistream_camera_fps", "Camera frames per second over the last window", cam.add("window", "1s"), b.inputFps(1));
-        f.gauge("pistream_camera_fps", "Camera frames per second over the last window", cam.add("window", "10s"), b.inputFps(10));
+        f.gauge("pistream_camera_fps", "Camera frames per second over the last window", cam.add("window", "1s"), b.fps1s());
+        f.gauge("pistream_camera_fps", "Camera frames per second over the last window", cam.add("window", "10s"), b.fps10s());
         if (health.lastFrameAgeMillis() != null) {
             f.gauge("pistream_camera_last_frame_age_seconds", "Age of the newest camera frame", cam,
                     health.lastFrameAgeMillis() / 1000.0);
         }
-        int[] size = StatsReport.resolution(b);
-        if (size != null) {
-            f.gauge("pistream_camera_width_pixels", "Width of the newest camera frame, from its JPEG header", cam, size[0]);
-            f.gauge("pistream_camera_height_pixels", "Height of the newest camera frame, from its JPEG header", cam, size[1]);
+        if (b.width() != null) {
+            f.gauge("pistream_camera_width_pixels", "Width of the newest camera frame, from its JPEG header", cam, b.width());
+            f.gauge("pistream_camera_height_pixels", "Height of the newest camera frame, from its JPEG header", cam, b.height());
         }
         f.histogram("pistream_camera_frame_size_bytes", "Sizes of the camera's JPEG frames", cam, b.frameSizes(), 1);
 
-        List<Subscription> subscriptions = b.subscriptions();
-        long maxLag = 0;
-        for (Subscription s : subscriptions) {
-            maxLag = Math.max(maxLag, s.lag());
-        }
-        f.gauge("pistream_clients", "Stream clients connected", cam, subscriptions.size());
-        f.gauge("pistream_clients_limit", "Most stream clients at once (max-clients)", cam, b.maxSubscribers());
-        f.gauge("pistream_clients_max_lag_frames", "Frames the furthest-behind client has yet to get", cam, maxLag);
+        f.gauge("pistream_clients", "Stream clients connected", cam, b.list().size());
+        f.gauge("pistream_clients_limit", "Most stream clients at once (max-clients)", cam, b.maxClients());
+        f.gauge("pistream_clients_max_lag_frames", "Frames the furthest-behind client has yet to get", cam, b.maxLagFrames());
         f.counter("pistream_connections_accepted", "Stream clients accepted", cam, b.accepted());
-        for (RejectReason reason : RejectReason.values()) {
-            f.counter("pistream_connections_rejected", "Stream clients turned away with 503, by reason",
-                    cam.add("reason", reason.key()), b.rejected(reason));
-        }
+        b.rejectedByReason().forEach((reason, n) -> f.counter("pistream_connections_rejected",
+                "Stream clients turned away with 503, by reason", cam.add("reason", reason), n));
 
         f.counter("pistream_frames_sent", "Frames written to stream clients (every client counts)", cam, b.framesOut());
         f.counter("pistream_bytes_sent", "Stream bytes written to clients, part headers included", cam, b.bytesOut());
@@ -183,7 +166,7 @@ public final class PiStreamCollector implements MultiCollector {
         f.counter("pistream_placeholder_frames", "No-signal pictures published while the camera was down", cam,
                 b.placeholderFrames());
         f.counter("pistream_keepalive_frames", "Frames re-sent to keep connections alive while frames paused", cam,
-                b.repeatedFrames());
+                b.keepAliveFrames());
         f.histogram("pistream_frame_delivery_seconds",
                 "Per client and frame: from the frame's publish to its last byte handed to the connection", cam,
                 b.deliveryLatency(), NANOS_PER_SECOND);
@@ -212,8 +195,7 @@ public final class PiStreamCollector implements MultiCollector {
         }
 
         /** @param divisor turns the core's unit into the metric's (nanoseconds into seconds) */
-        void histogram(String name, String help, Labels labels, Histogram histogram, double divisor) {
-            Histogram.Snapshot h = histogram.snapshot();
+        void histogram(String name, String help, Labels labels, Histogram.Snapshot h, double divisor) {
             long[] bounds = h.upperBounds();
             double[] upper = new double[bounds.length + 1];
             for (int i = 0; i < bounds.length; i++) {

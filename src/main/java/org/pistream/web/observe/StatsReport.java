@@ -8,19 +8,13 @@ import java.util.Map;
 
 import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
-import org.pistream.core.fanout.Frame;
-import org.pistream.core.fanout.FrameBroadcaster;
-import org.pistream.core.fanout.RejectReason;
-import org.pistream.core.fanout.Subscription;
-import org.pistream.core.jpeg.DropReason;
-import org.pistream.core.jpeg.JpegInfo;
-import org.pistream.core.jpeg.SplitterCounters;
 import org.pistream.core.settings.Settings;
-import org.pistream.core.source.Camera;
-import org.pistream.core.source.CameraStatus;
+import org.pistream.core.stats.CameraStats;
+import org.pistream.core.stats.ClientStats;
+import org.pistream.core.stats.FanoutStats;
 import org.pistream.core.stats.Health;
+import org.pistream.core.stats.SourceStats;
 import org.pistream.web.CameraServlet;
-import org.pistream.web.stream.StreamClient;
 
 /** The numbers {@code /stats} shows, as a tree of maps for the JSON writer; docs/STATS.md describes them. */
 public final class StatsReport {
@@ -29,77 +23,67 @@ public final class StatsReport {
 
     /** @param config the settings in force for this camera, by key name ({@link Settings#shown}) */
     static Map<String, Object> of(PiStream app, String version, Map<String, Object> config) {
-        FrameBroadcaster b = app.broadcaster();
+        CameraStats stats = app.stats();
+        FanoutStats b = stats.fanout();
         Map<String, Object> root = new LinkedHashMap<>();
 
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("version", version);
-        server.put("camera", app.name());
-        server.put("startedAt", app.startedAt().toString());
-        server.put("uptimeSeconds", round(app.uptime().toMillis() / 1000.0));
+        server.put("camera", stats.name());
+        server.put("startedAt", stats.startedAt().toString());
+        server.put("uptimeSeconds", round(stats.uptime().toMillis() / 1000.0));
         Runtime runtime = Runtime.getRuntime();
         server.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
         server.put("heapMaxBytes", runtime.maxMemory());
         server.put("threads", Thread.activeCount());
-        Health health = app.health();
+        Health health = stats.health();
         server.put("health", health.up() ? "UP" : "DOWN");
         server.put("config", config);
         root.put("server", server);
 
-        Camera camera = app.camera();
-        CameraStatus status = camera.status();
+        SourceStats source = stats.source();
         Map<String, Object> cam = new LinkedHashMap<>();
-        cam.put("kind", status.kind());
-        cam.put("source", status.description());
-        cam.put("state", status.state().key());
-        cam.put("pid", status.pid() < 0 ? null : status.pid());
-        cam.put("starts", status.starts());
-        cam.put("restarts", status.restarts());
-        cam.put("lastExitCode", status.lastExitCode());
-        cam.put("lastError", status.lastError());
-        cam.put("problem", status.problem());
-        cam.put("watchdogRestarts", status.watchdogKills());
-        cam.put("warmupFramesDiscarded", status.warmupDiscarded());
-        cam.put("frameBufferBytes", status.frameBufferBytes());
+        cam.put("kind", source.kind());
+        cam.put("source", source.description());
+        cam.put("state", source.stateKey());
+        cam.put("pid", source.pid());
+        cam.put("starts", source.starts());
+        cam.put("restarts", source.restarts());
+        cam.put("lastExitCode", source.lastExitCode());
+        cam.put("lastError", source.lastError());
+        cam.put("problem", source.problem());
+        cam.put("watchdogRestarts", source.watchdogRestarts());
+        cam.put("warmupFramesDiscarded", source.warmupFramesDiscarded());
+        cam.put("frameBufferBytes", source.frameBufferBytes());
         cam.put("framesIn", b.framesIn());
         cam.put("bytesIn", b.bytesIn());
-        cam.put("fps", round(b.inputFps(1)));
-        cam.put("fps10s", round(b.inputFps(10)));
-        int[] size = resolution(b);
-        cam.put("width", size == null ? null : size[0]);
-        cam.put("height", size == null ? null : size[1]);
+        cam.put("fps", round(b.fps1s()));
+        cam.put("fps10s", round(b.fps10s()));
+        cam.put("width", b.width());
+        cam.put("height", b.height());
         cam.put("lastFrameAgeMs", health.lastFrameAgeMillis());
-        cam.put("frameSizeMeanBytes", Math.round(b.frameSizes().snapshot().mean()));
-        Map<String, Object> dropped = new LinkedHashMap<>();
-        SplitterCounters counters = camera.splitterCounters();
-        for (DropReason reason : DropReason.values()) {
-            dropped.put(reason.key(), counters == null ? 0 : counters.dropped(reason));
-        }
-        cam.put("framesDropped", dropped);
-        cam.put("garbageBytes", counters == null ? 0 : counters.garbageBytes());
+        cam.put("frameSizeMeanBytes", Math.round(b.frameSizes().mean()));
+        cam.put("framesDropped", new LinkedHashMap<String, Object>(source.framesDropped()));
+        cam.put("garbageBytes", source.garbageBytes());
         root.put("camera", cam);
 
-        List<Subscription> subscriptions = b.subscriptions();
         Map<String, Object> clients = new LinkedHashMap<>();
-        clients.put("connected", subscriptions.size());
-        clients.put("max", b.maxSubscribers());
+        clients.put("connected", b.list().size());
+        clients.put("max", b.maxClients());
         clients.put("accepted", b.accepted());
         clients.put("rejected", b.rejected());
-        Map<String, Object> rejectedBy = new LinkedHashMap<>();
-        for (RejectReason reason : RejectReason.values()) {
-            rejectedBy.put(reason.key(), b.rejected(reason));
-        }
-        clients.put("rejectedByReason", rejectedBy);
+        clients.put("rejectedByReason", new LinkedHashMap<String, Object>(b.rejectedByReason()));
         List<Map<String, Object>> list = new ArrayList<>();
-        for (Subscription s : subscriptions) {
+        for (ClientStats s : b.list()) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("id", s.id());
-            if (s.subscriber() instanceof StreamClient client) {
-                c.put("remote", client.remote());
-                c.put("userAgent", client.userAgent());
-                c.put("path", client.path());
-                if (client.options().maxFps() > 0) {
-                    c.put("maxFps", client.options().maxFps());
+            ClientStats.Viewer viewer = s.viewer();
+            if (viewer != null) {
+                c.put("remote", viewer.remote());
+                c.put("userAgent", viewer.userAgent());
+                c.put("path", viewer.path());
+                if (viewer.maxFps() > 0) {
+                    c.put("maxFps", viewer.maxFps());
                 }
             }
             c.put("connectedAt", Instant.ofEpochMilli(s.connectedAtMillis()).toString());
@@ -107,7 +91,7 @@ public final class StatsReport {
             c.put("framesSkipped", s.framesSkipped());
             c.put("framesPassedOver", s.framesPassedOver());
             c.put("bytesSent", s.bytesSent());
-            c.put("lagFrames", s.lag());
+            c.put("lagFrames", s.lagFrames());
             list.add(c);
         }
         clients.put("list", list);
@@ -117,9 +101,9 @@ public final class StatsReport {
         output.put("framesOut", b.framesOut());
         output.put("framesSkipped", b.framesSkipped());
         output.put("placeholderFrames", b.placeholderFrames());
-        output.put("keepAliveFrames", b.repeatedFrames());
+        output.put("keepAliveFrames", b.keepAliveFrames());
         output.put("bytesOut", b.bytesOut());
-        output.put("deliveryLatencyMeanMs", round(b.deliveryLatency().snapshot().mean() / 1e6));
+        output.put("deliveryLatencyMeanMs", round(b.deliveryLatency().mean() / 1e6));
         root.put("output", output);
         return root;
     }
@@ -131,36 +115,29 @@ public final class StatsReport {
     static List<Map<String, Object>> cameras(Cameras cameras) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (PiStream app : cameras.all().values()) {
-            FrameBroadcaster b = app.broadcaster();
-            CameraStatus status = app.camera().status();
-            Health health = app.health();
+            CameraStats stats = app.stats();
+            FanoutStats b = stats.fanout();
+            Health health = stats.health();
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("name", app.name());
+            c.put("name", stats.name());
             c.put("default", app == cameras.main());
-            c.put("source", status.description());
-            c.put("state", status.state().key());
+            c.put("source", stats.source().description());
+            c.put("state", stats.source().stateKey());
             c.put("health", health.up() ? "UP" : "DOWN");
-            c.put("fps", round(b.inputFps(1)));
-            int[] size = resolution(b);
-            c.put("width", size == null ? null : size[0]);
-            c.put("height", size == null ? null : size[1]);
+            c.put("fps", round(b.fps1s()));
+            c.put("width", b.width());
+            c.put("height", b.height());
             c.put("lastFrameAgeMs", health.lastFrameAgeMillis());
             c.put("framesIn", b.framesIn());
-            c.put("clients", b.subscriberCount());
-            c.put("maxClients", b.maxSubscribers());
-            String base = CameraServlet.PATH + "/" + app.name() + "/";
+            c.put("clients", b.clients());
+            c.put("maxClients", b.maxClients());
+            String base = CameraServlet.PATH + "/" + stats.name() + "/";
             c.put("stream", base + CameraServlet.STREAM);
             c.put("snapshot", base + CameraServlet.SNAPSHOT);
             c.put("stats", base + CameraServlet.STATS);
             list.add(c);
         }
         return list;
-    }
-
-    /** Width and height of the newest camera frame, read from its JPEG header, or null before the first. */
-    static int[] resolution(FrameBroadcaster b) {
-        Frame latest = b.latestReal();
-        return latest == null ? null : JpegInfo.dimensions(latest.part(), latest.jpegOffset(), latest.jpegLength());
     }
 
     private static double round(double v) {

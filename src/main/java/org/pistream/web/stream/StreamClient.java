@@ -15,6 +15,7 @@ import org.pistream.core.fanout.FrameSubscriber;
 import org.pistream.core.fanout.StreamEncoder;
 import org.pistream.core.fanout.StreamOptions;
 import org.pistream.core.fanout.Subscription;
+import org.pistream.core.stats.ClientStats;
 import org.pistream.core.stats.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +98,11 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
 
     public StreamOptions options() {
         return encoder.options();
+    }
+
+    @Override
+    public ClientStats.Viewer viewer() {
+        return new ClientStats.Viewer(remote, userAgent, path, encoder.options().maxFps());
     }
 
     @Override

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pistream.core.Lifecycle;
 import org.pistream.core.jpeg.TestJpegs;
+import org.pistream.core.stats.ClientStats;
+import org.pistream.core.stats.FanoutStats;
 
 class FrameBroadcasterTest {
     private static final long TIMEOUT_SECONDS = 5;
@@ -164,8 +166,8 @@ class FrameBroadcasterTest {
             Frame f = publish(b, i);
             assertEquals(i, f.sequence());
         }
-        assertEquals(N - 1, b.latestSequence());
-        assertEquals(N, b.framesIn());
+        assertEquals(N - 1, b.latest().sequence());
+        assertEquals(N, b.stats().framesIn());
 
         for (Recorder r : recorders) {
             r.awaitSequence(N - 1);
@@ -176,8 +178,9 @@ class FrameBroadcasterTest {
             }
             assertFalse(r.concurrentCall.get());
         }
-        assertEquals(3L * N, b.framesOut());
-        assertEquals(0, b.framesSkipped());
+        FanoutStats stats = b.stats();
+        assertEquals(3L * N, stats.framesOut());
+        assertEquals(0, stats.framesSkipped());
     }
 
     @Test
@@ -224,7 +227,7 @@ class FrameBroadcasterTest {
                     publish(b, i);
                 }
             });
-            assertEquals(999, b.latestSequence());
+            assertEquals(999, b.latest().sequence());
         } finally {
             release.countDown();
         }
@@ -270,11 +273,11 @@ class FrameBroadcasterTest {
         s.drainNow(); // the connection became writable again
         r.awaitSequence(9);
 
-        long latest = b.latestSequence();
+        long latest = b.latest().sequence();
         assertEquals(9, latest);
         assertEquals(List.of(latest), r.sequences(), "first frame after falling behind is the newest");
         assertEquals(9, s.framesSkipped());
-        assertEquals(9, b.framesSkipped());
+        assertEquals(9, b.stats().framesSkipped());
 
         // Caught up: the next frames come one by one, none skipped.
         for (int i = 10; i < 13; i++) {
@@ -290,46 +293,6 @@ class FrameBroadcasterTest {
     }
 
     @Test
-    void lagOfOneMoreThanBufferSizeSkipsToNewest() throws InterruptedException {
-        int capacity = 4;
-        FrameBroadcaster b = started(capacity, 10, 1);
-        Recorder r = new Recorder();
-        r.polling = false;
-        Subscription s = b.subscribe(r);
-
-        for (int i = 0; i <= capacity; i++) {
-            publish(b, i);
-        }
-        r.polling = true;
-        s.drainNow();
-        r.awaitSequence(capacity);
-
-        assertEquals(List.of((long) capacity), r.sequences());
-        assertEquals(capacity, s.framesSkipped());
-        assertEquals(capacity, b.framesSkipped());
-    }
-
-    @Test
-    void lagOfExactlyBufferSizeLosesNothing() throws InterruptedException {
-        int capacity = 4;
-        FrameBroadcaster b = started(capacity, 10, 1);
-        Recorder r = new Recorder();
-        r.polling = false;
-        Subscription s = b.subscribe(r);
-
-        for (int i = 0; i < capacity; i++) {
-            publish(b, i);
-        }
-        r.polling = true;
-        s.drainNow();
-        r.awaitSequence(capacity - 1);
-
-        assertEquals(range(0, capacity), r.sequences());
-        assertEquals(0, s.framesSkipped());
-        assertEquals(0, b.framesSkipped());
-    }
-
-    @Test
     void subscribeBeyondMaxSubscribersIsRejectedUntilOneLeaves() {
         FrameBroadcaster b = started(4, 2, 1);
         Subscription first = b.subscribe(new Recorder());
@@ -339,8 +302,9 @@ class FrameBroadcasterTest {
 
         assertNull(b.subscribe(new Recorder()));
         assertNull(b.subscribe(new Recorder()));
-        assertEquals(2, b.rejected());
-        assertEquals(2, b.accepted());
+        assertEquals(2, b.stats().rejected());
+        assertEquals(2, b.stats().rejectedByReason().get("max_clients"));
+        assertEquals(2, b.stats().accepted());
         assertEquals(2, b.subscriberCount());
 
         first.close();
@@ -352,8 +316,8 @@ class FrameBroadcasterTest {
         assertNotNull(third);
         assertEquals(2, b.subscriberCount());
         assertNull(b.subscribe(new Recorder()));
-        assertEquals(3, b.rejected());
-        assertEquals(3, b.accepted());
+        assertEquals(3, b.stats().rejected());
+        assertEquals(3, b.stats().accepted());
         assertEquals(List.of(second, third), b.subscriptions());
     }
 
@@ -379,7 +343,7 @@ class FrameBroadcasterTest {
         assertArrayEquals(jpeg, jpegOf(frame));
         assertEquals("1732406400.123456", frame.timestamp());
         assertEquals(micros, frame.captureMicros());
-        assertEquals(jpeg.length, b.bytesIn());
+        assertEquals(jpeg.length, b.stats().bytesIn());
 
         // The part is a copy: the camera may reuse its buffer at once.
         Arrays.fill(source, (byte) 0);
@@ -400,36 +364,6 @@ class FrameBroadcasterTest {
         String headers = new String(f.part(), 0, f.jpegOffset(), StandardCharsets.US_ASCII);
         assertEquals("Content-Type: image/jpeg\r\nContent-Length: " + JPEGS[0].length
                 + "\r\nX-Timestamp: 1000000000.000042\r\n\r\n", headers);
-    }
-
-    @Test
-    void frameSignalledDuringDeliveryIsNotLost() throws InterruptedException {
-        FrameBroadcaster b = started(8, 10, 2);
-        CountDownLatch inFirstDelivery = new CountDownLatch(1);
-        CountDownLatch resume = new CountDownLatch(1);
-        AtomicBoolean first = new AtomicBoolean(true);
-        Recorder r = new Recorder() {
-            @Override
-            public void deliver(Subscription subscription) {
-                super.deliver(subscription); // takes frame 0
-                if (first.getAndSet(false)) {
-                    inFirstDelivery.countDown();
-                    try {
-                        resume.await(TIMEOUT_SECONDS, TimeUnit.SECONDS); // frame 1 is published meanwhile
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        };
-        b.subscribe(r);
-        publish(b, 0);
-        await(inFirstDelivery, "the first delivery");
-        publish(b, 1); // its signal arrives while a drain is running
-        resume.countDown();
-
-        r.awaitSequence(1); // the running drain must loop once more, with no further publish
-        assertEquals(List.of(0L, 1L), r.sequences());
     }
 
     @Test
@@ -478,10 +412,7 @@ class FrameBroadcasterTest {
         a.awaitSequence(0);
         Subscription sIdle = b.subscribe(idle);
 
-        long stopStarted = System.nanoTime();
-        b.stop();
-        long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopStarted);
-        assertTrue(stopMillis < 4000, "stop ends idle fan-out threads at once, without the 5 s fallback: " + stopMillis + " ms");
+        b.stop(); // that it needs no interrupt or 5 s fallback: FanOutTest
 
         for (Recorder r : List.of(a, stuck, idle)) {
             assertEquals(0, r.closed.getCount(), "broadcasterClosed called before stop returns");
@@ -499,37 +430,27 @@ class FrameBroadcasterTest {
         assertEquals(Set.of(), left, "frame-fanout threads after stop");
 
         assertNull(b.subscribe(new Recorder()), "no subscriptions after stop");
+        assertEquals(1, b.stats().rejectedByReason().get("shutting_down"));
         b.stop(); // idempotent
     }
 
     @Test
     void subscriberThatThrowsIsDroppedAndFreesItsSlot() throws InterruptedException {
         FrameBroadcaster b = started(8, 1, 2);
-        CountDownLatch called = new CountDownLatch(1);
-        Subscription broken = b.subscribe(new FrameSubscriber() {
-            @Override
-            public void deliver(Subscription subscription) {
-                called.countDown();
-                throw new IllegalStateException("broken on purpose");
-            }
-
-            @Override
-            public void broadcasterClosed(Subscription subscription) {
-            }
-        });
+        AtomicInteger calls = new AtomicInteger();
+        Subscription broken = b.subscribe(SubscriptionTest.throwing(calls));
         assertNotNull(broken);
-        publish(b, 0);
-        await(called, "deliver");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        while (b.subscriberCount() != 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        assertEquals(0, calls.get(), "no frame yet, so no drain was queued");
+        broken.drainNow(); // its connection became writable: the drain runs here, and throws
+        assertEquals(1, calls.get());
         assertTrue(broken.isClosed());
         assertEquals(0, b.subscriberCount());
+        assertEquals(List.of(), b.subscriptions());
         Recorder next = new Recorder();
         assertNotNull(b.subscribe(next), "the slot is free again");
-        publish(b, 1);
-        next.awaitSequence(1);
+        publish(b, 0);
+        next.awaitSequence(0);
+        assertEquals(1, calls.get(), "the dropped subscriber gets no more frames");
     }
 
     @Test
@@ -542,5 +463,127 @@ class FrameBroadcasterTest {
         } catch (IllegalStateException expected) {
             assertEquals(0, b.subscriberCount());
         }
+    }
+
+    @Test
+    void aNewcomerWaitsForTheNextFrameWhileTheCameraIsNotLive() throws InterruptedException {
+        FrameBroadcaster b = started(8, 10, 1);
+        b.liveCheck(() -> false);
+        for (int i = 0; i < 3; i++) {
+            publish(b, i);
+        }
+        Recorder r = new Recorder();
+        Subscription s = b.subscribe(r);
+        assertEquals(0, s.lag(), "the newest frame is not the camera's now: not shown");
+        b.liveCheck(() -> true);
+        publish(b, 3);
+        r.awaitSequence(3);
+        assertEquals(List.of(3L), r.sequences());
+    }
+
+    @Test
+    void aNewcomerSeesTheNoSignalPictureAtOnce() throws InterruptedException {
+        FrameBroadcaster b = started(8, 10, 1);
+        b.liveCheck(() -> false);
+        publish(b, 0);
+        Frame placeholder = b.publishPlaceholder(JPEGS[1], 1_700_000_000_000_001L);
+        Recorder r = new Recorder();
+        b.subscribe(r);
+        r.awaitSequence(1);
+        assertEquals(List.of(1L), r.sequences());
+        assertSame(placeholder, r.frames().get(0));
+        assertTrue(placeholder.isPlaceholder());
+    }
+
+    @Test
+    void snapshotWaitersGetTheNextCameraFrameNotAPlaceholderOrRepeat() {
+        FrameBroadcaster b = started(8, 10, 1);
+        AtomicInteger demand = new AtomicInteger();
+        b.onDemand(demand::incrementAndGet);
+        List<Frame> got = new ArrayList<>();
+        Runnable cancel = b.awaitNextFrame(got::add);
+        assertEquals(1, demand.get(), "a waiting snapshot wakes an idle camera");
+        assertTrue(b.hasFrameWaiters());
+        b.publishPlaceholder(JPEGS[0], 1);
+        assertEquals(List.of(), got);
+        Frame real = publish(b, 1);
+        b.republish(real);
+        publish(b, 2);
+        assertEquals(List.of(real), got, "once, with the first camera frame");
+        assertFalse(b.hasFrameWaiters());
+        cancel.run();
+
+        Runnable cancelled = b.awaitNextFrame(got::add);
+        cancelled.run();
+        publish(b, 3);
+        assertEquals(List.of(real), got, "a cancelled waiter is not called");
+    }
+
+    @Test
+    void republishSendsTheSameBytesUnderTheNextSequence() throws InterruptedException {
+        FrameBroadcaster b = started(8, 10, 1);
+        Recorder r = new Recorder();
+        b.subscribe(r);
+        Frame f = publish(b, 0);
+        Frame again = b.republish(f);
+        assertEquals(1, again.sequence());
+        assertSame(f.part(), again.part(), "shared, not copied");
+        assertSame(f, b.latestReal(), "a repeat is not a new camera frame");
+        assertSame(again, b.latest());
+        r.awaitSequence(1);
+        assertEquals(List.of(0L, 1L), r.sequences());
+    }
+
+    @Test
+    void statsAreOneReadingOfEveryCounter() throws InterruptedException {
+        FrameBroadcaster b = started(8, 2, 1);
+        FanoutStats empty = b.stats();
+        assertEquals(0, empty.framesIn());
+        assertNull(empty.width());
+        assertNull(empty.height());
+        assertEquals(List.of("max_clients", "shutting_down"), List.copyOf(empty.rejectedByReason().keySet()));
+        assertEquals(0, empty.maxLagFrames());
+
+        Recorder fast = new Recorder();
+        Recorder slow = new Recorder();
+        slow.polling = false;
+        Subscription fastSubscription = b.subscribe(fast);
+        Subscription slowSubscription = b.subscribe(slow);
+        assertNull(b.subscribe(new Recorder()));
+        byte[] jpeg = TestJpegs.noise(16, 8, 3);
+        for (int i = 0; i < 3; i++) {
+            b.publish(jpeg, 0, jpeg.length, 1_700_000_000_000_000L + i);
+        }
+        b.publishPlaceholder(JPEGS[0], 1_700_000_000_000_010L);
+        b.republish(b.latestReal());
+        fast.awaitSequence(4);
+
+        FanoutStats stats = b.stats();
+        assertEquals(3, stats.framesIn(), "camera frames only");
+        assertEquals(3L * jpeg.length, stats.bytesIn());
+        assertEquals(3, stats.frameSizes().count());
+        assertEquals(jpeg.length, stats.frameSizes().mean());
+        assertEquals(16, stats.width());
+        assertEquals(8, stats.height());
+        assertEquals(1, stats.placeholderFrames());
+        assertEquals(1, stats.keepAliveFrames());
+        assertEquals(2, stats.clients());
+        assertEquals(2, stats.maxClients());
+        assertEquals(2, stats.accepted());
+        assertEquals(1, stats.rejected());
+        assertEquals(5, stats.framesOut(), "the fast client's five; the slow one took none");
+        assertEquals(fastSubscription.bytesSent(), stats.bytesOut());
+        assertEquals(5, stats.maxLagFrames(), "the slow client is five frames behind");
+
+        List<ClientStats> list = stats.list();
+        assertEquals(List.of(fastSubscription.id(), slowSubscription.id()), list.stream().map(ClientStats::id).toList());
+        assertEquals(5, list.get(0).framesSent());
+        assertEquals(0, list.get(0).lagFrames());
+        assertEquals(5, list.get(1).lagFrames());
+        assertNull(list.get(0).viewer(), "a subscriber that is not a web viewer has none");
+
+        fastSubscription.close();
+        assertEquals(2, stats.list().size(), "a snapshot does not change afterwards");
+        assertEquals(1, b.stats().list().size());
     }
 }

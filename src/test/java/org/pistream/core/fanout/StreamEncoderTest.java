@@ -13,9 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pistream.core.jpeg.TestJpegs;
 
@@ -23,33 +24,46 @@ class StreamEncoderTest {
     private static final String B = MultipartFraming.BOUNDARY;
     private static final String HEADERS = "Content-Type: image/jpeg\r\n\r\n";
 
-    private FrameBroadcaster broadcaster;
-    private Subscription subscription;
+    private static final FrameSubscriber NO_OP = new FrameSubscriber() {
+        @Override
+        public void deliver(Subscription s) {
+        }
 
-    @BeforeEach
-    void subscribe() {
-        broadcaster = new FrameBroadcaster(8, 10, 1);
-        broadcaster.start();
-        // The test thread polls for the encoder; the broadcaster's own deliveries do nothing.
-        subscription = broadcaster.subscribe(new FrameSubscriber() {
-            @Override
-            public void deliver(Subscription s) {
-            }
+        @Override
+        public void broadcasterClosed(Subscription s) {
+        }
+    };
 
-            @Override
-            public void broadcasterClosed(Subscription s) {
-            }
-        });
-    }
-
-    @AfterEach
-    void stop() {
-        broadcaster.stop();
-    }
+    private final FrameRing ring = new FrameRing(8);
+    /** The test thread polls for the encoder: no fan-out threads, so every step happens in order. */
+    private final Subscription subscription = new Subscription(ring.newCursor(true), new FanoutCounters(), s -> { },
+            NO_OP, Runnable::run, 1);
+    /** The frame-rate cap's clock, moved by hand. */
+    private long nowNanos = 1_000_000_000L;
 
     private Frame publish(int seed) {
         byte[] jpeg = TestJpegs.noise(8, 8, seed);
-        return broadcaster.publish(jpeg, 0, jpeg.length, 1_700_000_000_000_000L + seed);
+        return ring.append(seq -> MultipartFraming.frame(seq, 1_700_000_000_000_000L + seed, jpeg, 0, jpeg.length, false));
+    }
+
+    /**
+     * A timer that runs nothing by itself: it keeps what it is asked to schedule, and the test runs
+     * a task when it has moved the clock to the task's time.
+     */
+    private static final class ManualTimer extends ScheduledThreadPoolExecutor {
+        final List<Runnable> tasks = new ArrayList<>();
+        final List<Long> delaysNanos = new ArrayList<>();
+
+        ManualTimer() {
+            super(1);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+            tasks.add(task);
+            delaysNanos.add(unit.toNanos(delay));
+            return null; // the wake-up's caller keeps no handle
+        }
     }
 
     private static byte[] jpegOf(Frame f) {
@@ -185,10 +199,10 @@ class StreamEncoderTest {
     }
 
     @Test
-    void cappedClientGetsTheNewestFramePassingOverOlderOnes() throws Exception {
-        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+    void cappedClientGetsTheNewestFramePassingOverOlderOnes() {
+        ManualTimer timer = new ManualTimer();
         try {
-            StreamEncoder encoder = new StreamEncoder(new StreamOptions(false, false, 10), timer);
+            StreamEncoder encoder = new StreamEncoder(new StreamOptions(false, false, 10), timer, () -> nowNanos);
             Frame f0 = publish(0);
             ByteArrayOutputStream wire = new ByteArrayOutputStream();
             List<StreamEncoder.Chunk> first = startAndDrain(encoder, wire);
@@ -197,8 +211,10 @@ class StreamEncoderTest {
             publish(1);
             publish(2);
             Frame f3 = publish(3);
+            nowNanos += 99_000_000L;
             assertTrue(drain(encoder, wire).isEmpty(), "not due yet: nothing, not a queue");
-            Thread.sleep(120);
+            assertEquals(List.of(1_000_000L), timer.delaysNanos, "a wake-up when the frame is due, 100 ms after the first");
+            nowNanos += 1_000_000L;
             List<StreamEncoder.Chunk> second = drain(encoder, wire);
             assertEquals(1, second.size());
             assertSame(f3.part(), second.get(0).bytes(), "the newest frame");
@@ -210,18 +226,17 @@ class StreamEncoderTest {
     }
 
     @Test
-    void cappedClientIsWokenWhenAWaitingFrameBecomesDueEvenIfNoNewFrameComes() throws Exception {
-        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
-        java.util.concurrent.BlockingQueue<Long> sentAt = new java.util.concurrent.LinkedBlockingQueue<>();
-        java.util.concurrent.BlockingQueue<byte[]> sent = new java.util.concurrent.LinkedBlockingQueue<>();
-        StreamEncoder encoder = new StreamEncoder(new StreamOptions(false, false, 5), timer);
+    void cappedClientIsWokenWhenAWaitingFrameBecomesDueEvenIfNoNewFrameComes() {
+        ManualTimer timer = new ManualTimer();
+        List<byte[]> sent = new ArrayList<>();
+        StreamEncoder encoder = new StreamEncoder(new StreamOptions(false, false, 5), timer, () -> nowNanos);
         encoder.preamble();
-        Subscription capped = broadcaster.subscribe(new FrameSubscriber() {
+        // Drains run on the signalling thread: the test sees every step in order.
+        Subscription capped = new Subscription(ring.newCursor(true), new FanoutCounters(), s -> { }, new FrameSubscriber() {
             @Override
             public void deliver(Subscription s) {
                 StreamEncoder.Chunk c;
                 while ((c = encoder.next(s)) != null) {
-                    sentAt.add(System.nanoTime());
                     sent.add(c.bytes());
                 }
             }
@@ -229,16 +244,25 @@ class StreamEncoderTest {
             @Override
             public void broadcasterClosed(Subscription s) {
             }
-        });
+        }, Runnable::run, 2);
         try {
             Frame f10 = publish(10);
-            assertSame(f10.part(), sent.poll(2, java.util.concurrent.TimeUnit.SECONDS));
-            long first = sentAt.take();
-            Frame f11 = publish(11); // 200 ms early; then the camera pauses
-            assertSame(f11.part(), sent.poll(2, java.util.concurrent.TimeUnit.SECONDS),
-                    "delivered by the wake-up, with no frame published after it");
-            long gapMillis = (sentAt.take() - first) / 1_000_000;
-            assertTrue(gapMillis >= 195 && gapMillis < 400, "sent when due, " + gapMillis + " ms after the first");
+            capped.signal();
+            assertEquals(List.of(f10.part()), sent);
+
+            nowNanos += 10_000_000L;
+            Frame f11 = publish(11); // 190 ms early; then the camera pauses
+            capped.signal();
+            assertEquals(1, sent.size(), "not sent before it is due");
+            assertEquals(List.of(190_000_000L), timer.delaysNanos, "one wake-up, for when the frame is due");
+            capped.drainNow(); // the connection became writable meanwhile
+            assertEquals(1, timer.tasks.size(), "at most one wake-up pending per client");
+
+            nowNanos += 190_000_000L;
+            timer.tasks.get(0).run();
+            assertEquals(2, sent.size(), "delivered by the wake-up, with no frame published after it");
+            assertSame(f11.part(), sent.get(1));
+            assertEquals(0, capped.lag());
         } finally {
             capped.close();
             timer.shutdownNow();

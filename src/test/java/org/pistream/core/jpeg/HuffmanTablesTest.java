@@ -16,25 +16,6 @@ import org.junit.jupiter.api.Test;
 
 class HuffmanTablesTest {
 
-    /** The JDK's encoder writes the standard tables; removing them leaves a frame like a UVC webcam's. */
-    private static byte[] withoutDht(byte[] jpeg) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        int i = 2;
-        while (true) {
-            int marker = jpeg[i + 1] & 0xFF;
-            int length = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
-            if (marker == 0xDA) {
-                out.write(jpeg, i, jpeg.length - i);
-                return out.toByteArray();
-            }
-            if (marker != 0xC4) {
-                out.write(jpeg, i, 2 + length);
-            }
-            i += 2 + length;
-        }
-    }
-
     /** The tables of all DHT segments before the scan, concatenated. */
     private static byte[] dhtPayload(byte[] jpeg) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -58,7 +39,7 @@ class HuffmanTablesTest {
     @Test
     void framesWithoutTablesGetTheStandardOnesAndDecodeIdentically() throws IOException {
         byte[] original = TestJpegs.noise(64, 48, 7);
-        byte[] stripped = withoutDht(original);
+        byte[] stripped = TestJpegs.withoutHuffmanTables(original);
         assertEquals(0, dhtPayload(stripped).length);
         byte[] fixed = HuffmanTables.insertIfMissing(stripped, 0, stripped.length);
         assertNotNull(fixed);
@@ -77,7 +58,7 @@ class HuffmanTablesTest {
 
     @Test
     void worksAtAnOffset() throws IOException {
-        byte[] stripped = withoutDht(TestJpegs.noise(16, 16, 1));
+        byte[] stripped = TestJpegs.withoutHuffmanTables(TestJpegs.noise(16, 16, 1));
         byte[] padded = new byte[stripped.length + 10];
         System.arraycopy(stripped, 0, padded, 5, stripped.length);
         byte[] fixed = HuffmanTables.insertIfMissing(padded, 5, stripped.length);

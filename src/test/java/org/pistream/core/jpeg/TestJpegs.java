@@ -78,6 +78,25 @@ public final class TestJpegs {
         return false;
     }
 
+    /** The JDK's encoder writes the standard tables; removing them leaves a frame like a UVC webcam's. */
+    public static byte[] withoutHuffmanTables(byte[] jpeg) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        int i = 2;
+        while (true) {
+            int marker = jpeg[i + 1] & 0xFF;
+            int length = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
+            if (marker == 0xDA) {
+                out.write(jpeg, i, jpeg.length - i);
+                return out.toByteArray();
+            }
+            if (marker != 0xC4) {
+                out.write(jpeg, i, 2 + length);
+            }
+            i += 2 + length;
+        }
+    }
+
     public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.pistream.core.Lifecycle;
 import org.pistream.core.jpeg.DropReason;
+import org.pistream.core.jpeg.JpegVerdict;
+import org.pistream.core.jpeg.JpegVerifier;
 import org.pistream.core.jpeg.TestJpegs;
 
 /**
@@ -38,7 +40,7 @@ class CameraSupervisorTest {
     private CameraSupervisor camera;
 
     private CameraSupervisor start(int warmupFrames) {
-        camera = new CameraSupervisor(COMMAND, 1 << 20, sink, Backoff.cameraDefault(), GRACE, TIMEOUT, warmupFrames,
+        camera = new CameraSupervisor(COMMAND, 1 << 20, JpegVerifier.Level.FULL, sink, Backoff.cameraDefault(), GRACE, TIMEOUT, warmupFrames,
                 launcher, clock);
         camera.start();
         return camera;
@@ -208,7 +210,7 @@ class CameraSupervisorTest {
     @Test
     void programThatCannotBeFoundIsShownAndRetried() {
         clock.hold();
-        camera = new CameraSupervisor(List.of("/nonexistent/rpicam-vid", "-o", "-"), 1 << 20, sink,
+        camera = new CameraSupervisor(List.of("/nonexistent/rpicam-vid", "-o", "-"), 1 << 20, JpegVerifier.Level.FULL, sink,
                 Backoff.cameraDefault(), GRACE, TIMEOUT, 0, ProcessLauncher.SYSTEM, clock);
         camera.start();
         clock.awaitPauses(1);
@@ -258,6 +260,80 @@ class CameraSupervisorTest {
         assertEquals(1, camera.splitterCounters().dropped(DropReason.TRUNCATED));
         assertEquals(0, camera.status().restarts());
         assertEquals(CameraState.STREAMING, camera.status().state());
+    }
+
+    @Test
+    void framesThatFailTheCheckAreCountedAndNeverPublished() {
+        byte[] badTable = overSubscribedHuffmanTable(b);
+        byte[] cutScan = scanCutInHalf(c);
+        JpegVerifier check = new JpegVerifier(JpegVerifier.Level.FULL);
+        JpegVerdict badTableVerdict = check.verify(badTable, 0, badTable.length);
+        JpegVerdict cutScanVerdict = check.verify(cutScan, 0, cutScan.length);
+        assertFalse(badTableVerdict.isOk() || cutScanVerdict.isOk(), "both frames are broken");
+        launcher.then(new FakeProcess().write(a, badTable, cutScan, c));
+        start();
+        sink.awaitCount(2);
+        assertArrayEquals(a, sink.frames().get(0).jpeg());
+        assertArrayEquals(c, sink.frames().get(1).jpeg());
+        assertEquals(2, camera.splitterCounters().droppedTotal());
+        assertEquals(badTableVerdict == cutScanVerdict ? 2 : 1, camera.splitterCounters().dropped(DropReason.of(badTableVerdict)));
+        assertEquals(badTableVerdict == cutScanVerdict ? 2 : 1, camera.splitterCounters().dropped(DropReason.of(cutScanVerdict)));
+        assertEquals(0, camera.status().restarts());
+    }
+
+    @Test
+    void aProgramThatSendsOnlyBrokenFramesMeetsTheWatchdog() {
+        clock.hold();
+        byte[] broken = scanCutInHalf(a);
+        FakeProcess garbled = new FakeProcess().write(broken, broken, broken);
+        launcher.then(garbled).then(new FakeProcess().write(b));
+        start();
+        Await.until(() -> "three frames refused", () -> camera.splitterCounters().droppedTotal() == 3);
+        assertEquals(0, sink.count());
+        camera.poll(clock.nanoTime() + TIMEOUT.toNanos() + 1);
+        clock.awaitPauses(1);
+        assertEquals(1, camera.status().watchdogKills());
+        assertEquals("sent no frame for 3 s (exit code 143)", camera.status().lastError());
+        clock.release();
+        sink.awaitCount(1);
+        assertArrayEquals(b, sink.frames().get(0).jpeg());
+    }
+
+    /** The frame with its first Huffman table claiming three one-bit codes, where only two exist. */
+    private static byte[] overSubscribedHuffmanTable(byte[] jpeg) {
+        byte[] bad = jpeg.clone();
+        int dht = indexOfMarker(bad, 0xC4);
+        int counts = dht + 5; // marker (2), length (2), class and id (1), then 16 counts
+        int longer = counts + 1;
+        while (bad[longer] < 3) {
+            longer++; // take three codes from a length that has them, so the segment keeps its size
+        }
+        bad[longer] -= 3;
+        bad[counts] += 3;
+        return bad;
+    }
+
+    /** The frame with the second half of its scan data left out: the blocks run out before the image ends. */
+    private static byte[] scanCutInHalf(byte[] jpeg) {
+        int sos = indexOfMarker(jpeg, 0xDA);
+        int data = sos + 2 + ((jpeg[sos + 2] & 0xFF) << 8 | (jpeg[sos + 3] & 0xFF));
+        int keep = data + (jpeg.length - 2 - data) / 2;
+        byte[] cut = java.util.Arrays.copyOf(jpeg, keep + 2);
+        if (cut[keep - 1] == (byte) 0xFF) {
+            cut[keep - 1] = 0; // not half a stuffed byte
+        }
+        cut[keep] = (byte) 0xFF;
+        cut[keep + 1] = (byte) 0xD9;
+        return cut;
+    }
+
+    private static int indexOfMarker(byte[] jpeg, int marker) {
+        for (int i = 0; i + 1 < jpeg.length; i++) {
+            if (jpeg[i] == (byte) 0xFF && (jpeg[i + 1] & 0xFF) == marker) {
+                return i;
+            }
+        }
+        throw new AssertionError("no marker " + Integer.toHexString(marker));
     }
 
     @Test
@@ -397,7 +473,7 @@ class CameraSupervisorTest {
     @Test
     void emptyCommandIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CameraSupervisor(List.of(),
-                1 << 20, sink, Backoff.cameraDefault(), GRACE, TIMEOUT, 0));
+                1 << 20, JpegVerifier.Level.FULL, sink, Backoff.cameraDefault(), GRACE, TIMEOUT, 0));
         assertEquals("camera command must not be empty", e.getMessage());
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.pistream.core.jpeg.DropReason;
+import org.pistream.core.jpeg.JpegVerifier;
 import org.pistream.core.jpeg.TestJpegs;
 
 /**
@@ -43,7 +44,7 @@ class HttpMjpegCameraTest {
     }
 
     private HttpMjpegCamera start(URI url, String user, String password, int warmupFrames) {
-        camera = new HttpMjpegCamera(url, user, password, 1 << 20, sink, Backoff.cameraDefault(), TIMEOUT, warmupFrames, clock);
+        camera = new HttpMjpegCamera(url, user, password, 1 << 20, JpegVerifier.Level.FULL, sink, Backoff.cameraDefault(), TIMEOUT, warmupFrames, clock);
         camera.start();
         return camera;
     }
@@ -255,7 +256,7 @@ class HttpMjpegCameraTest {
     @Test
     void credentialsInTheUrlAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new HttpMjpegCamera(
-                URI.create("http://u:p@cam.local/stream"), null, null, 1 << 20, sink, Backoff.cameraDefault(), TIMEOUT, 0));
+                URI.create("http://u:p@cam.local/stream"), null, null, 1 << 20, JpegVerifier.Level.FULL, sink, Backoff.cameraDefault(), TIMEOUT, 0));
         assertEquals("pass credentials apart from the URL, so they stay out of logs: cam.local", e.getMessage());
     }
 }

@@ -1,0 +1,131 @@
+package org.pistream.core.fanout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pistream.core.jpeg.TestJpegs;
+
+class FanOutTest {
+    private static final byte[] JPEG = TestJpegs.noise(8, 8, 1);
+
+    private final FrameRing ring = new FrameRing(8);
+    private final FanOut fanOut = new FanOut(3);
+
+    @AfterEach
+    void stop() {
+        fanOut.stop();
+    }
+
+    private static Set<Thread> fanoutThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("frame-fanout"))
+                .collect(Collectors.toSet());
+    }
+
+    /** Counts its deliveries and the threads they ran on, and its close. */
+    private static final class Counting implements FrameSubscriber {
+        final AtomicInteger delivered = new AtomicInteger();
+        final AtomicInteger closed = new AtomicInteger();
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+        final CountDownLatch firstFrame = new CountDownLatch(1);
+
+        @Override
+        public void deliver(Subscription s) {
+            delivered.incrementAndGet();
+            threads.add(Thread.currentThread().getName());
+            if (s.poll() != null) {
+                firstFrame.countDown();
+            }
+        }
+
+        @Override
+        public void broadcasterClosed(Subscription s) {
+            closed.incrementAndGet();
+        }
+    }
+
+    private Subscription add(FrameSubscriber subscriber, List<Subscription> left) {
+        Subscription s = new Subscription(ring.newCursor(true), new FanoutCounters(), sub -> {
+            left.add(sub);
+            fanOut.remove(sub);
+        }, subscriber, fanOut.executor(), 1);
+        fanOut.add(s);
+        return s;
+    }
+
+    @Test
+    void executorBeforeStartIsRefused() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, fanOut::executor);
+        assertEquals("FrameBroadcaster is not started", e.getMessage());
+    }
+
+    @Test
+    void threadCountMustBePositive() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FanOut(0));
+        assertEquals("fanoutThreads must be >= 1, was: 0", e.getMessage());
+    }
+
+    @Test
+    void wakeAllDrainsEverySubscriberOnTheFanOutThreads() throws InterruptedException {
+        fanOut.start();
+        List<Counting> subscribers = new ArrayList<>();
+        List<Subscription> left = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Counting c = new Counting();
+            subscribers.add(c);
+            add(c, left);
+        }
+        ring.append(seq -> MultipartFraming.frame(seq, 0, JPEG, 0, JPEG.length, false));
+        fanOut.wakeAll();
+        for (Counting c : subscribers) {
+            assertTrue(c.firstFrame.await(5, TimeUnit.SECONDS), "every subscriber was drained");
+            assertTrue(c.threads.stream().allMatch(t -> t.startsWith("frame-fanout-")), c.threads.toString());
+        }
+        assertEquals(7, fanOut.subscriptions().size());
+    }
+
+    @Test
+    void stopClosesEverySubscriberAndEndsItsThreadsWithoutTheFallback() {
+        Set<Thread> before = fanoutThreads();
+        fanOut.start();
+        Set<Thread> mine = new HashSet<>(fanoutThreads());
+        mine.removeAll(before);
+        assertEquals(3, mine.size(), "fan-out threads started: " + mine);
+
+        List<Subscription> left = new ArrayList<>();
+        List<Counting> subscribers = List.of(new Counting(), new Counting(), new Counting());
+        List<Subscription> subscriptions = new ArrayList<>();
+        for (Counting c : subscribers) {
+            subscriptions.add(add(c, left));
+        }
+
+        assertTrue(fanOut.stop(), "the threads ended by themselves: no interrupt, no 5 s fallback");
+
+        for (Counting c : subscribers) {
+            assertEquals(1, c.closed.get(), "broadcasterClosed called once, before stop returns");
+        }
+        assertTrue(subscriptions.stream().allMatch(Subscription::isClosed));
+        assertEquals(3, left.size());
+        assertTrue(fanOut.isEmpty());
+        for (Thread t : mine) {
+            assertFalse(t.isAlive(), t.getName() + " still alive after stop");
+        }
+        Set<Thread> after = new HashSet<>(fanoutThreads());
+        after.removeAll(before);
+        assertEquals(Set.of(), after, "frame-fanout threads after stop");
+    }
+}
