@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.pistream.core.Cameras;
+import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 import org.pistream.web.PiStreamContextListener;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * (HTTP/2 and HTTP/1.1); one servlet context at {@code /} wired by the same
  * {@link PiStreamContextListener} a container uses, and, as a container would, a default servlet
  * that serves the webapp's static files (the live-view page) from the WAR itself. Tests call
- * {@link #create} with port 0 and ask {@link #uri} where it listens.
+ * {@link #start(String...)} with {@code --port 0} and ask the {@link Running} server where it listens.
  *
  * <p>What belongs to the connector is set here, because in a container the container owns it:
  * request head and URI size (431, 414), URI checks (400), no server name, connection limits and
@@ -48,6 +49,90 @@ public final class EmbeddedServer {
     static final int IDLE_MARGIN_SECONDS = 10;
 
     private EmbeddedServer() {
+    }
+
+    /**
+     * Starts a server from command-line flags, as {@code java -jar pi-stream.war FLAGS} would, in this
+     * JVM: the same flags, {@code --config} file, system properties and environment, and the same
+     * settings. What the launcher does for the process is left out: it sets up no logging (the caller's
+     * Logback configuration applies), installs no shutdown hook and never exits. With
+     * {@code --port 0} the server listens on a free port; {@link Running#uri()} says which. Tests use
+     * this; {@code --help} and {@code --version} are the launcher's.
+     *
+     * @throws IllegalArgumentException with the line the launcher prints for a bad flag, value or file
+     * @throws Exception                what Jetty throws when it cannot start (a port in use, say); the
+     *                                  server is then stopped
+     */
+    public static Running start(String... args) throws Exception {
+        LauncherOptions options = new LauncherOptions(KeyTable.standard());
+        String refused = Launcher.parse(options, args);
+        if (refused != null) {
+            throw new IllegalArgumentException(refused);
+        }
+        if (options.help || options.version) {
+            throw new IllegalArgumentException("--help and --version print and exit: run the launcher for them");
+        }
+        Launcher.Configured configured;
+        try {
+            configured = Launcher.configure(options);
+        } catch (Launcher.UsageException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        Server server = create(configured.settings(), "/");
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                stop(server);
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return new Running(server, configured.settings());
+    }
+
+    /**
+     * A server that {@link #start(String...)} started. {@link #close()} ends the streams, stops Jetty
+     * and the camera, and returns when they have stopped; closing twice is harmless.
+     */
+    public static final class Running implements AutoCloseable {
+        private final Server server;
+        private final Settings settings;
+        private final List<URI> uris;
+
+        private Running(Server server, Settings settings) {
+            this.server = server;
+            this.settings = settings;
+            this.uris = List.copyOf(EmbeddedServer.uris(server));
+        }
+
+        /** Where it listens first: the plain-HTTP address when there is one, else the HTTPS one. */
+        public URI uri() {
+            return uris.get(0);
+        }
+
+        /** Every address it listens on, plain HTTP first. */
+        public List<URI> uris() {
+            return uris;
+        }
+
+        /** The settings the flags gave. */
+        public Settings settings() {
+            return settings;
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (!server.isStopped()) {
+                stop(server);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "EmbeddedServer.Running{" + server.getState() + " " + uris + "}";
+        }
     }
 
     /**

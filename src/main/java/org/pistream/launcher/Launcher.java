@@ -49,10 +49,9 @@ public final class Launcher {
             System.exit(status);
         }
         LauncherOptions options = new LauncherOptions(KeyTable.standard());
-        try {
-            options.parse(args);
-        } catch (ParameterException e) {
-            fail(2, describe(e) + " (see --help)");
+        String refused = parse(options, args);
+        if (refused != null) {
+            fail(2, refused);
         }
         if (options.help) {
             System.out.print(Help.text(options));
@@ -62,27 +61,13 @@ public final class Launcher {
             System.out.println("pi-stream " + Version.get());
             return;
         }
-        Map<String, String> flags = Map.of();
+        Configured configured = null;
         try {
-            flags = options.toConfig();
-        } catch (ParameterException e) {
+            configured = configure(options);
+        } catch (UsageException e) {
             fail(2, e.getMessage());
         }
-        List<ConfigSource> files = List.of();
-        if (options.config != null) {
-            try {
-                files = List.of(ConfigFile.read(Path.of(options.config)));
-            } catch (ConfigFile.UnusableException e) {
-                fail(2, e.getMessage());
-            }
-        }
-        Settings settings = null;
-        Config config = SettingsLoader.config(flags, "command-line flags", files, Launcher.class.getClassLoader());
-        try {
-            settings = SettingsLoader.load(config);
-        } catch (InvalidSettingException e) {
-            fail(2, e.getMessage() + where(config, e.key(), files, options.config));
-        }
+        Settings settings = configured.settings();
         Map<String, String> perLogger = Map.of();
         try {
             perLogger = LogLevels.parse(System.getenv(LogLevels.ENVIRONMENT_VARIABLE));
@@ -121,6 +106,56 @@ public final class Launcher {
             server.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the flags ask for: the validated settings. */
+    record Configured(Settings settings) {
+    }
+
+    /** A flag, value or {@code --config} file the launcher refuses; the message is the one line it prints before exit code 2. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Reads the {@code --config} file if the options name one and builds the settings from the flags,
+     * system properties, environment, that file and the bundled defaults.
+     */
+    static Configured configure(LauncherOptions options) throws UsageException {
+        Map<String, String> flags;
+        try {
+            flags = options.toConfig();
+        } catch (ParameterException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        List<ConfigSource> files = List.of();
+        if (options.config != null) {
+            try {
+                files = List.of(ConfigFile.read(Path.of(options.config)));
+            } catch (ConfigFile.UnusableException e) {
+                throw new UsageException(e.getMessage(), e);
+            }
+        }
+        Config config = SettingsLoader.config(flags, "command-line flags", files, Launcher.class.getClassLoader());
+        try {
+            return new Configured(SettingsLoader.load(config));
+        } catch (InvalidSettingException e) {
+            throw new UsageException(e.getMessage() + where(config, e.key(), files, options.config), e);
+        }
+    }
+
+    /** JCommander's complaint about {@code args} as the launcher prints it, or null when they parse. */
+    static String parse(LauncherOptions options, String[] args) {
+        try {
+            options.parse(args);
+            return null;
+        } catch (ParameterException e) {
+            return describe(e) + " (see --help)";
         }
     }
 

@@ -34,7 +34,7 @@ class AuthIT {
     private static final String ORIGIN = "https://dash.example";
     private static String hashOutput;
     private static String hash;
-    private static ServerProcess server;
+    private static TestServer server;
     private static URI uri;
 
     @BeforeAll
@@ -44,7 +44,7 @@ class AuthIT {
         hashOutput = result.stdout();
         List<String> lines = hashOutput.lines().toList();
         hash = lines.get(lines.size() - 1);
-        server = ServerProcess.start("--camera", "test-pattern:320x240@15", "--port", "0", "--address", "127.0.0.1",
+        server = TestServer.start("--camera", "test-pattern:320x240@15", "--port", "0", "--address", "127.0.0.1",
                 "--auth-user", USER, "--auth-password-hash", hash, "--allow-origin", ORIGIN);
         uri = server.uri();
     }

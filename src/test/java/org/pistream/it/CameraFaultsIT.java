@@ -24,18 +24,28 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A camera program that misbehaves in every way a real one does; the server runs under a small heap
- * ({@code -Xmx64m}) and must keep its viewers connected and informed, and count what happened.
+ * A camera program that misbehaves in every way a real one does; the server must keep its viewers
+ * connected and informed, and count what happened. The server runs in the test's JVM, except for the
+ * tests of its memory (a flood survived in a {@code -Xmx64m} heap) and of its process (SIGKILL).
  */
 class CameraFaultsIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final List<String> SMALL_HEAP = List.of("-Xmx64m");
 
-    private static ServerProcess start(String cameraArgs, String... more) throws Exception {
+    private static TestServer start(String cameraArgs, String... more) throws Exception {
+        return TestServer.start(args(cameraArgs, more));
+    }
+
+    /** {@code java -jar} with {@code -Xmx64m}, for the tests of memory and of the server process itself. */
+    private static ServerProcess startInSmallHeap(String cameraArgs, String... more) throws Exception {
+        return ServerProcess.start(Map.of(), SMALL_HEAP, args(cameraArgs, more));
+    }
+
+    private static String[] args(String cameraArgs, String... more) {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--address", "127.0.0.1",
                 "--camera-cmd", ExternalTools.javaBinary(), "--camera-args", ExternalTools.testCameraArgs(cameraArgs)));
         args.addAll(List.of(more));
-        return ServerProcess.start(Map.of(), SMALL_HEAP, args.toArray(new String[0]));
+        return args.toArray(new String[0]);
     }
 
     /** Reads parts until one matches; fails after the timeout. */
@@ -67,7 +77,7 @@ class CameraFaultsIT {
 
     @Test
     void crashingCameraShowsPlaceholderThenFramesAgainOnTheSameConnection() throws Exception {
-        try (ServerProcess server = start("--fps 20 --size 160x120 --count 20 --exit-code 1");
+        try (TestServer server = start("--fps 20 --size 160x120 --count 20 --exit-code 1");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             awaitPart(client, WAIT, real());
             MjpegClient.Part placeholder = awaitPart(client, WAIT, placeholderSaying("exited with code 1"));
@@ -86,7 +96,7 @@ class CameraFaultsIT {
 
     @Test
     void hungCameraGetsKeepAliveThenWatchdogRestart() throws Exception {
-        try (ServerProcess server = start("--fps 20 --size 160x120 --hang-after 10", "--camera-timeout", "3");
+        try (TestServer server = start("--fps 20 --size 160x120 --hang-after 10", "--camera-timeout", "3");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             MjpegClient.Part last = awaitPart(client, WAIT, real());
             // Frames stop: within about a second the last frame comes again, same picture, same capture time.
@@ -110,7 +120,7 @@ class CameraFaultsIT {
 
     @Test
     void garbageBetweenFramesIsSkippedAndCounted() throws Exception {
-        try (ServerProcess server = start("--fps 30 --size 160x120 --garbage");
+        try (TestServer server = start("--fps 30 --size 160x120 --garbage");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             for (int i = 0; i < 30; i++) {
                 MjpegClient.Part part = awaitPart(client, WAIT, real());
@@ -125,7 +135,7 @@ class CameraFaultsIT {
 
     @Test
     void truncatedFramesAreNeverSent() throws Exception {
-        try (ServerProcess server = start("--fps 30 --size 160x120 --truncate-every 3");
+        try (TestServer server = start("--fps 30 --size 160x120 --truncate-every 3");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             for (int i = 0; i < 30; i++) {
                 BufferedImage image = ImageIO.read(new ByteArrayInputStream(awaitPart(client, WAIT, real()).jpeg()));
@@ -138,7 +148,7 @@ class CameraFaultsIT {
 
     @Test
     void oversizeFramesAreDroppedAndCountedWithBoundedMemory() throws Exception {
-        try (ServerProcess server = start("--fps 15 --size 160x120 --oversize-every 4 --oversize-bytes 300000",
+        try (TestServer server = start("--fps 15 --size 160x120 --oversize-every 4 --oversize-bytes 300000",
                 "--max-frame-size", "200000");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             for (int i = 0; i < 20; i++) {
@@ -153,7 +163,7 @@ class CameraFaultsIT {
 
     @Test
     void hundredMegabytesWithoutAFrameBoundaryIsSurvivedInSmallHeap() throws Exception {
-        try (ServerProcess server = start("--fps 20 --size 160x120 --flood-mb 100");
+        try (ServerProcess server = startInSmallHeap("--fps 20 --size 160x120 --flood-mb 100");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             awaitPart(client, Duration.ofSeconds(60), real());
             JsonNode stats = Http.stats(server.uri());
@@ -167,7 +177,7 @@ class CameraFaultsIT {
 
     @Test
     void cameraThatExitsAtOnceIsRetriedWhileViewersSeeWhy() throws Exception {
-        try (ServerProcess server = start("--count 0 --exit-code 3");
+        try (TestServer server = start("--count 0 --exit-code 3");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             MjpegClient.Part part = awaitPart(client, WAIT, placeholderSaying("exited with code 3"));
             assertDecodes(part.jpeg());
@@ -178,7 +188,7 @@ class CameraFaultsIT {
 
     @Test
     void missingCommandIsShownToViewers() throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of(), SMALL_HEAP, "--port", "0", "--address", "127.0.0.1",
+        try (TestServer server = TestServer.start("--port", "0", "--address", "127.0.0.1",
                 "--camera-cmd", "/nonexistent/rpicam-vid");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             awaitPart(client, WAIT, placeholderSaying("command not found: /nonexistent/rpicam-vid"));
@@ -187,7 +197,7 @@ class CameraFaultsIT {
 
     @Test
     void cameraThatClosesItsOutputButKeepsRunningIsEndedAndRestarted() throws Exception {
-        try (ServerProcess server = start("--fps 20 --size 160x120 --close-after 10");
+        try (TestServer server = start("--fps 20 --size 160x120 --close-after 10");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             awaitPart(client, WAIT, real());
             long pid = Http.awaitStats(server.uri(), WAIT, s -> s.at("/camera/pid").asLong() > 0).at("/camera/pid").asLong();
@@ -199,7 +209,7 @@ class CameraFaultsIT {
 
     @Test
     void framesWithoutHuffmanTablesGetTheStandardOnes() throws Exception {
-        try (ServerProcess server = start("--fps 20 --size 160x120 --no-dht");
+        try (TestServer server = start("--fps 20 --size 160x120 --no-dht");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             byte[] jpeg = awaitPart(client, WAIT, real()).jpeg();
             assertTrue(containsMarker(jpeg, 0xC4), "DHT inserted");
@@ -235,7 +245,7 @@ class CameraFaultsIT {
 
     @Test
     void idleStopEndsTheCameraAndTheNextViewerStartsIt() throws Exception {
-        try (ServerProcess server = start("--fps 20 --size 160x120", "--idle-stop", "2", "--warmup-frames", "3")) {
+        try (TestServer server = start("--fps 20 --size 160x120", "--idle-stop", "2", "--warmup-frames", "3")) {
             long pid;
             try (MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
                 awaitPart(client, WAIT, real());
@@ -257,7 +267,7 @@ class CameraFaultsIT {
 
     @Test
     void snapshotWakesAnIdleCamera() throws Exception {
-        try (ServerProcess server = start("--fps 20 --size 160x120", "--idle-stop", "1")) {
+        try (TestServer server = start("--fps 20 --size 160x120", "--idle-stop", "1")) {
             Http.awaitStats(server.uri(), WAIT, s -> s.at("/camera/state").asText().equals("idle"));
             HttpResponse<byte[]> snapshot = Http.get(server.uri("snapshot"));
             assertEquals(200, snapshot.statusCode());
@@ -267,7 +277,7 @@ class CameraFaultsIT {
 
     @Test
     void killingTheServerWithSigkillEndsTheCameraSoon() throws Exception {
-        try (ServerProcess server = start("--fps 20 --size 160x120")) {
+        try (ServerProcess server = startInSmallHeap("--fps 20 --size 160x120")) {
             long pid = Http.awaitStats(server.uri(), WAIT, s -> s.at("/camera/pid").asLong() > 0).at("/camera/pid").asLong();
             server.process().toHandle().destroyForcibly();
             awaitGone(pid); // the camera notices that its reader is gone

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 /** The classic streamer's URLs, {@code /?action=stream} and {@code /?action=snapshot}, on the default camera. */
 class CompatibilityUrlsIT {
     private static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-    private static ServerProcess server;
+    private static TestServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--camera", "test-pattern:320x240@25", "--port", "0", "--address", "127.0.0.1");
+        server = TestServer.start("--camera", "test-pattern:320x240@25", "--port", "0", "--address", "127.0.0.1");
     }
 
     @AfterAll

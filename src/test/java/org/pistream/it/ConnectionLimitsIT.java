@@ -32,7 +32,7 @@ class ConnectionLimitsIT {
     private static final int PER_ADDRESS = 6;
     private static final int STREAMS_PER_ADDRESS = 3;
     private static WatchedServer watched;
-    private static ServerProcess server;
+    private static TestServer server;
     private static URI uri;
     private final List<Socket> sockets = new ArrayList<>();
     private final List<MjpegClient> streams = new ArrayList<>();

@@ -17,12 +17,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CorsIT {
     private static final String DASHBOARD = "https://dash.example";
     private static final String HOME_ASSISTANT = "http://10.0.0.5:8123";
-    private static ServerProcess server;
+    private static TestServer server;
     private static URI uri;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--camera", "test-pattern:160x120@10", "--port", "0", "--address", "127.0.0.1",
+        server = TestServer.start("--camera", "test-pattern:160x120@10", "--port", "0", "--address", "127.0.0.1",
                 "--allow-origin", DASHBOARD + ", " + HOME_ASSISTANT + "/");
         uri = server.uri();
     }

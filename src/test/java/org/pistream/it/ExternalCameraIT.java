@@ -23,16 +23,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 class ExternalCameraIT {
     private static final Duration STATS_WAIT = Duration.ofSeconds(20);
 
-    private static ServerProcess startWithTestCamera(String cameraArgs, String... more) throws Exception {
+    private static TestServer startWithTestCamera(String cameraArgs, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--address", "127.0.0.1",
                 "--camera-cmd", ExternalTools.javaBinary(), "--camera-args", ExternalTools.testCameraArgs(cameraArgs)));
         args.addAll(List.of(more));
-        return ServerProcess.start(args.toArray(new String[0]));
+        return TestServer.start(args.toArray(new String[0]));
     }
 
     @Test
     void fiftyClientsReceiveCompletePartsFromTestCameraProgram() throws Exception {
-        try (ServerProcess server = startWithTestCamera("--fps 30 --size 320x240")) {
+        try (TestServer server = startWithTestCamera("--fps 30 --size 320x240")) {
             assertFiftyClientsGetValidParts(server);
         }
     }
@@ -40,14 +40,14 @@ class ExternalCameraIT {
     @Test
     void fiftyClientsReceiveCompletePartsFromFfmpeg() throws Exception {
         String ffmpeg = ExternalTools.require("ffmpeg").toString();
-        try (ServerProcess server = ServerProcess.start("--port", "0", "--address", "127.0.0.1", "--camera-cmd", ffmpeg,
+        try (TestServer server = TestServer.start("--port", "0", "--address", "127.0.0.1", "--camera-cmd", ffmpeg,
                 "--camera-args", "-nostdin -hide_banner -loglevel error -re -f lavfi -i testsrc2=size=320x240:rate=30 "
                         + "-f mjpeg -q:v 5 -")) {
             assertFiftyClientsGetValidParts(server);
         }
     }
 
-    private static void assertFiftyClientsGetValidParts(ServerProcess server) throws Exception {
+    private static void assertFiftyClientsGetValidParts(TestServer server) throws Exception {
         Http.awaitStats(server.uri(), STATS_WAIT, s -> s.at("/camera/state").asText().equals("streaming"));
         ExecutorService pool = Executors.newFixedThreadPool(50);
         try {
@@ -77,7 +77,7 @@ class ExternalCameraIT {
 
     @Test
     void restartsCameraWithBackoffAfterKillWhileClientsStayConnected() throws Exception {
-        try (ServerProcess server = startWithTestCamera("--fps 20 --size 160x120");
+        try (TestServer server = startWithTestCamera("--fps 20 --size 160x120");
              MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             client.readPart();
             long firstPid = Http.awaitStats(server.uri(), STATS_WAIT, s -> s.at("/camera/pid").asLong() > 0)
@@ -110,7 +110,7 @@ class ExternalCameraIT {
 
     @Test
     void clientBeyondMaxClientsGets503WhileOthersKeepStreaming() throws Exception {
-        try (ServerProcess server = startWithTestCamera("--fps 20 --size 160x120", "--max-clients", "3")) {
+        try (TestServer server = startWithTestCamera("--fps 20 --size 160x120", "--max-clients", "3")) {
             List<MjpegClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
@@ -147,7 +147,7 @@ class ExternalCameraIT {
 
     @Test
     void missingCameraCommandIsReportedAndServerStaysUp() throws Exception {
-        try (ServerProcess server = ServerProcess.start("--port", "0", "--address", "127.0.0.1",
+        try (TestServer server = TestServer.start("--port", "0", "--address", "127.0.0.1",
                 "--camera-cmd", "/nonexistent/rpicam-vid", "--snapshot-timeout", "1")) {
             JsonNode stats = Http.awaitStats(server.uri(), STATS_WAIT, s -> s.at("/camera/state").asText().equals("restarting"));
             assertTrue(stats.at("/camera/lastError").asText().contains("command not found: /nonexistent/rpicam-vid"),
@@ -163,7 +163,7 @@ class ExternalCameraIT {
     @Test
     void snapshotWaitsForTheFirstFrame() throws Exception {
         // The test camera is a JVM that needs a moment to start: the snapshot request waits for it.
-        try (ServerProcess server = startWithTestCamera("--fps 10 --size 160x120")) {
+        try (TestServer server = startWithTestCamera("--fps 10 --size 160x120")) {
             HttpResponse<byte[]> snapshot = Http.get(server.uri("snapshot"));
             assertEquals(200, snapshot.statusCode(), new String(snapshot.body()));
             MjpegClient.checkJpeg(snapshot.body());
@@ -172,7 +172,7 @@ class ExternalCameraIT {
 
     @Test
     void stoppingTheServerEndsTheCameraProcessAndTheStreams() throws Exception {
-        ServerProcess server = startWithTestCamera("--fps 20 --size 160x120");
+        TestServer server = startWithTestCamera("--fps 20 --size 160x120");
         long cameraPid;
         try (MjpegClient client = MjpegClient.open(server.uri(), "/stream")) {
             client.readPart();

@@ -24,11 +24,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 class FrameRateIT {
     private static final double CAMERA_FPS = 25;
     private static final long MEASURE_NANOS = 5_000_000_000L;
-    private static ServerProcess server;
+    private static TestServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--camera", "test-pattern:160x120@25", "--port", "0", "--address", "127.0.0.1");
+        server = TestServer.start("--camera", "test-pattern:160x120@25", "--port", "0", "--address", "127.0.0.1");
     }
 
     @AfterAll

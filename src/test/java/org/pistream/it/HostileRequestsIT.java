@@ -12,8 +12,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +37,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 class HostileRequestsIT {
     private static WatchedServer watched;
-    private static ServerProcess server;
+    private static TestServer server;
     private static URI uri;
 
     @BeforeAll
@@ -84,12 +86,12 @@ class HostileRequestsIT {
             out.write(RawHttp.get(uri, "/stats", "Content-Length: 50000000"));
             out.write(new byte[64 * 1024]); // a sliver of the announced 50 MB
             out.flush();
-            long start = System.nanoTime();
+            // The answer comes while 49.9 MB of the body are still unsent, and before any timeout of the
+            // server (the read gives up after 10 s, Jetty's idle timeout here is 12 s): it did not wait.
             RawHttp.Response r = RawHttp.read(socket.getInputStream(), false);
             assertEquals(413, r.status(), r.toString());
             assertEquals("close", r.header("connection"));
-            assertTrue(System.nanoTime() - start < 5_000_000_000L, "answered without waiting for the body");
-            assertTrue(RawHttp.closedWithin(socket, 5000), "the connection is closed, the body never read");
+            assertTrue(RawHttp.closedWithin(socket, 10_000), "the connection is closed, the body never read");
         }
         RawHttp.Response chunked = RawHttp.exchange(uri, RawHttp.get(uri, "/snapshot", "Transfer-Encoding: chunked"));
         assertEquals(413, chunked.status(), chunked.toString());
@@ -196,33 +198,42 @@ class HostileRequestsIT {
         }
     }
 
+    /**
+     * Each connection is closed by the header deadline, never before it: at least 2 s after the
+     * client began to connect (the server's clock starts at accept, later), while it still dribbles
+     * its head, and each is counted as a header timeout (not as an idle close, not by Jetty's idle
+     * timeout, which the dribble keeps away). How late the close comes only a loaded machine decides.
+     */
     @Test
     void slowlorisConnectionsAreClosedAfterTheHeaderTimeout() throws Exception {
         long before = Http.stats(uri).at("/connections/headerTimeouts").asLong();
         byte[] head = RawHttp.get(uri, "/stats", "X-Slow: " + "s".repeat(100));
         List<Socket> sockets = new ArrayList<>();
+        long[] connectedAt = new long[5];
         long[] closedAfterMillis = new long[5];
+        int bytesSent = 0;
         try {
             for (int i = 0; i < closedAfterMillis.length; i++) {
+                connectedAt[i] = System.nanoTime();
                 sockets.add(RawHttp.connect(uri, RawHttp.LOCALHOST));
             }
-            long start = System.nanoTime();
             // One byte a second on each connection: never idle, never a complete request head.
-            for (int b = 0; b < 10 && anyOpen(closedAfterMillis); b++) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (; anyOpen(closedAfterMillis) && System.nanoTime() < deadline; bytesSent++) {
                 for (int i = 0; i < sockets.size(); i++) {
                     if (closedAfterMillis[i] != 0) {
                         continue;
                     }
                     try {
-                        sockets.get(i).getOutputStream().write(head[b]);
+                        sockets.get(i).getOutputStream().write(head[bytesSent]);
                     } catch (IOException closed) {
-                        closedAfterMillis[i] = (System.nanoTime() - start) / 1_000_000;
+                        closedAfterMillis[i] = (System.nanoTime() - connectedAt[i]) / 1_000_000;
                     }
                 }
                 long second = System.nanoTime() + 1_000_000_000L;
                 for (int i = 0; i < sockets.size(); i++) {
                     if (closedAfterMillis[i] == 0 && RawHttp.closedWithin(sockets.get(i), Math.max(1, (second - System.nanoTime()) / 1_000_000))) {
-                        closedAfterMillis[i] = (System.nanoTime() - start) / 1_000_000;
+                        closedAfterMillis[i] = (System.nanoTime() - connectedAt[i]) / 1_000_000;
                     }
                 }
             }
@@ -231,8 +242,10 @@ class HostileRequestsIT {
                 s.close();
             }
         }
+        assertTrue(bytesSent < head.length, "the head was never complete: " + bytesSent + " of " + head.length + " bytes");
         for (long millis : closedAfterMillis) {
-            assertTrue(millis >= 1500 && millis <= 5000, "closed after " + millis + " ms (header timeout 2 s)");
+            assertTrue(millis != 0, "every connection is closed while it dribbles: " + Arrays.toString(closedAfterMillis));
+            assertTrue(millis >= 2000, "closed " + millis + " ms after connecting, before the 2 s header timeout");
         }
         long after = Http.stats(uri).at("/connections/headerTimeouts").asLong();
         assertEquals(before + closedAfterMillis.length, after, "each is counted as a header timeout");

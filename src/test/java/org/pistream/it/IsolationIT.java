@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 class IsolationIT {
 
     /** A viewer that sends its request and then never reads, with a tiny receive buffer. */
-    private static Socket stalledViewer(ServerProcess server) throws Exception {
+    private static Socket stalledViewer(TestServer server) throws Exception {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096); // before connect, so the window stays small
         socket.connect(new InetSocketAddress(server.uri().getHost(), server.port()), 5000);
@@ -39,7 +39,7 @@ class IsolationIT {
     @Test
     void stalledViewersDoNotSlowDownOneThatReads() throws Exception {
         // Large frames: the stalled viewers' socket buffers fill within seconds.
-        try (ServerProcess server = ServerProcess.start("--port", "0", "--address", "127.0.0.1",
+        try (TestServer server = TestServer.start("--port", "0", "--address", "127.0.0.1",
                 "--camera", "test-pattern:1280x720@25")) {
             List<Socket> stalled = new ArrayList<>();
             try {

@@ -43,7 +43,7 @@ class LiveViewBrowserIT {
 
     private static Browser browser;
     private static int port;
-    private static ServerProcess server;
+    private static TestServer server;
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,8 +52,8 @@ class LiveViewBrowserIT {
         server = startServer();
     }
 
-    private static ServerProcess startServer() throws Exception {
-        return ServerProcess.start("--camera", "test-pattern:" + WIDTH + "x" + HEIGHT + "@15",
+    private static TestServer startServer() throws Exception {
+        return TestServer.start("--camera", "test-pattern:" + WIDTH + "x" + HEIGHT + "@15",
                 "--port", String.valueOf(port), "--address", "127.0.0.1");
     }
 
@@ -333,7 +333,7 @@ class LiveViewBrowserIT {
      */
     @Test
     void advanceHeadersShowTheNewestFrameInChromiumWhereThePlainStreamIsOneFrameLate() throws Exception {
-        try (ServerProcess slow = ServerProcess.start("--camera", "test-pattern:" + WIDTH + "x" + HEIGHT + "@2",
+        try (TestServer slow = TestServer.start("--camera", "test-pattern:" + WIDTH + "x" + HEIGHT + "@2",
                 "--port", "0", "--address", "127.0.0.1")) {
             // A page without script of its own (the JSON of /stats) on the server's origin, so canvas reads are allowed.
             browser.open(slow.uri("stats").toString());

@@ -33,11 +33,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class ObservabilityIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static ServerProcess server;
+    private static TestServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--camera", "test-pattern:320x240@30", "--max-clients", "3", "--port", "0",
+        server = TestServer.start("--camera", "test-pattern:320x240@30", "--max-clients", "3", "--port", "0",
                 "--address", "127.0.0.1");
     }
 
@@ -209,7 +209,7 @@ class ObservabilityIT {
     @Test
     void healthGoesDownWhenTheCameraStopsSendingAndUpWhenItSendsAgain() throws Exception {
         // 30 frames, then silence: stale after camera-timeout (2 s), then the watchdog restarts it.
-        try (ServerProcess hanging = ServerProcess.start("--port", "0", "--address", "127.0.0.1", "--camera-timeout", "2",
+        try (TestServer hanging = TestServer.start("--port", "0", "--address", "127.0.0.1", "--camera-timeout", "2",
                 "--camera-cmd", ExternalTools.javaBinary(),
                 "--camera-args", ExternalTools.testCameraArgs("--fps 30 --size 160x120 --hang-after 30"))) {
             URI base = hanging.uri();
@@ -229,7 +229,7 @@ class ObservabilityIT {
 
     @Test
     void cameraIdleOnPurposeIsHealthyAndProbesDoNotWakeIt() throws Exception {
-        try (ServerProcess idle = ServerProcess.start("--camera", "test-pattern:64x48@5", "--idle-stop", "1",
+        try (TestServer idle = TestServer.start("--camera", "test-pattern:64x48@5", "--idle-stop", "1",
                 "--port", "0", "--address", "127.0.0.1")) {
             URI base = idle.uri();
             Http.awaitStats(base, WAIT, s -> s.at("/camera/state").asText().equals("idle"));
@@ -248,7 +248,7 @@ class ObservabilityIT {
         // A camera command with credentials in a URL and in an option, which also prints the URL on
         // stderr (as ffmpeg does); a viewer whose URL carries a token.
         String script = "echo opening rtsp://admin:hunter2@cam.local/live >&2; exec sleep 60";
-        try (ServerProcess s = ServerProcess.start("--port", "0", "--address", "127.0.0.1", "--verbose",
+        try (TestServer s = TestServer.start("--port", "0", "--address", "127.0.0.1", "--verbose",
                 "--camera-cmd", "sh", "--camera-args",
                 "-c '" + script + "' rtsp://admin:hunter2@cam.local/live --password hunter3")) {
             URI base = s.uri();

@@ -45,13 +45,13 @@ class RelayIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static int sourcePort;
     private static ServerProcess source;
-    private static ServerProcess relay;
+    private static TestServer relay;
 
     @BeforeAll
     static void start() throws Exception {
         sourcePort = ServerProcess.freePort();
         source = startSource();
-        relay = ServerProcess.start("--port", "0", "--address", "127.0.0.1", "--idle-stop", "2",
+        relay = TestServer.start("--port", "0", "--address", "127.0.0.1", "--idle-stop", "2",
                 "--camera-url", "http://127.0.0.1:" + sourcePort + "/stream");
     }
 
@@ -83,7 +83,7 @@ class RelayIT {
         throw new AssertionError("no matching part within " + WAIT);
     }
 
-    private static int streamClients(ServerProcess server) throws Exception {
+    private static int streamClients(TestServer server) throws Exception {
         return Http.stats(server.uri()).at("/clients/connected").asInt();
     }
 
@@ -206,9 +206,9 @@ class RelayIT {
             }
         });
         foreign.start();
-        ServerProcess foreignRelay = null;
+        TestServer foreignRelay = null;
         try {
-            foreignRelay = ServerProcess.start("--port", "0", "--address", "127.0.0.1",
+            foreignRelay = TestServer.start("--port", "0", "--address", "127.0.0.1",
                     "--camera-url", "http://viewer:s3cret@127.0.0.1:" + foreign.getAddress().getPort() + "/video");
             try (MjpegClient client = MjpegClient.open(foreignRelay.uri(), "/stream")) {
                 for (int i = 0; i < 10; i++) {
@@ -216,7 +216,7 @@ class RelayIT {
                     assertTrue(Arrays.equals(jpeg, part.jpeg()), "whole parts pass unchanged, truncated ones never");
                 }
             }
-            ServerProcess r = foreignRelay;
+            TestServer r = foreignRelay;
             JsonNode stats = Http.awaitStats(r.uri(), WAIT, s -> s.at("/camera/framesDropped/truncated").asInt() >= 1);
             assertEquals(0, unauthorized.get(), "the credentials from the URL were sent");
             assertEquals(1, connections.get());
@@ -242,7 +242,7 @@ class RelayIT {
             exchange.close();
         });
         page.start();
-        try (ServerProcess r = ServerProcess.start("--port", "0", "--address", "127.0.0.1",
+        try (TestServer r = TestServer.start("--port", "0", "--address", "127.0.0.1",
                 "--camera-url", "http://127.0.0.1:" + page.getAddress().getPort() + "/");
              MjpegClient client = MjpegClient.open(r.uri(), "/stream")) {
             MjpegClient.Part part = awaitPart(client, p -> p.isPlaceholder() && p.placeholderReason().contains("not an MJPEG"));

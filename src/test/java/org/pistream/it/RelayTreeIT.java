@@ -65,7 +65,7 @@ class RelayTreeIT {
 
     private static int sourcePort;
     private static ServerProcess source;
-    private static final List<ServerProcess> relays = new ArrayList<>();
+    private static final List<TestServer> relays = new ArrayList<>();
     private static ProxyProcess nginx;
     private static final List<Viewer> viewers = new ArrayList<>();
 
@@ -75,7 +75,7 @@ class RelayTreeIT {
         sourcePort = ServerProcess.freePort();
         source = startSource();
         for (int i = 0; i < 2; i++) {
-            relays.add(ServerProcess.start("--config", ProxyProcess.shippedPath("relay/relay.properties").toString(),
+            relays.add(TestServer.start("--config", ProxyProcess.shippedPath("relay/relay.properties").toString(),
                     "--port", "0", "--address", "127.0.0.1", "--camera-url", "http://127.0.0.1:" + sourcePort + "/stream"));
         }
         int port = ServerProcess.freePort();
@@ -175,7 +175,7 @@ class RelayTreeIT {
         awaitViewers("a no-signal picture", v -> v.placeholders() > placeholdersBefore.get(v));
         System.out.printf(Locale.ROOT, "RelayTreeIT: every viewer had the no-signal picture %d ms after the kill: %s%n",
                 (System.nanoTime() - killed) / 1_000_000, viewers.get(0).placeholderReason());
-        for (ServerProcess relay : relays) {
+        for (TestServer relay : relays) {
             JsonNode camera = Http.stats(relay.uri()).at("/camera");
             assertTrue(!camera.at("/state").asText().equals("streaming") && camera.at("/problem").isTextual(),
                     "the relay knows its source is gone: " + camera);
@@ -193,7 +193,7 @@ class RelayTreeIT {
         assertEquals(VIEWERS, sum(relayCounts("/clients/connected")), "every viewer still there");
         // Every stream viewer the relays ever accepted: a viewer that had come again would count twice.
         assertEquals(VIEWERS, sum(relayCounts("/clients/accepted")), "no viewer connected again");
-        for (ServerProcess relay : relays) {
+        for (TestServer relay : relays) {
             JsonNode camera = Http.stats(relay.uri()).at("/camera");
             assertTrue(camera.at("/restarts").asInt() >= 1, "reconnected: " + camera);
         }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * <p>The test reads the stream directly and through the proxy at the same time and pairs the frames
  * by their {@code X-Timestamp}: how much later a frame arrives through the proxy is what the proxy
  * adds, whatever else keeps the machine busy. A buffering proxy holds each frame until the next
- * one pushes it out. The figures are printed for the record.
+ * one pushes it out. The figures are printed for the record. pi-stream runs as {@code java -jar}
+ * here, not in the test's JVM, so that its work does not delay the readers that time the frames.
  */
 class ReverseProxyIT {
     private static final int FRAMES = 40;

@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
 
 /**
  * {@code java -jar target/pi-stream.war ...} as a real child process: waits for its "listening on"
- * line to learn the port, keeps its output for assertions, and stops it with SIGTERM.
+ * line to learn the port, keeps its output for assertions, and stops it with SIGTERM. For tests of
+ * the executable WAR, its flags, exit codes, log format, JVM options and process; other tests start
+ * a server in the test's JVM ({@link TestServer#start}).
  */
-final class ServerProcess implements AutoCloseable {
+final class ServerProcess implements TestServer {
     private static final Pattern LISTENING = Pattern.compile("listening on (https?://\\S+/)(?: and (https://\\S+/))?");
 
     private final Process process;
@@ -150,20 +152,24 @@ final class ServerProcess implements AutoCloseable {
     record Result(int exitCode, String stdout, String stderr) {
     }
 
-    URI uri() {
+    @Override
+    public URI uri() {
         return uri;
     }
 
-    URI uri(String path) {
+    @Override
+    public URI uri(String path) {
         return uri.resolve(path);
     }
 
     /** The HTTPS address when the server serves HTTPS, else null. */
-    URI httpsUri() {
+    @Override
+    public URI httpsUri() {
         return httpsUri;
     }
 
-    int port() {
+    @Override
+    public int port() {
         return uri.getPort();
     }
 
@@ -175,16 +181,19 @@ final class ServerProcess implements AutoCloseable {
         return process;
     }
 
-    String output() {
+    @Override
+    public String output() {
         return String.join("\n", lines);
     }
 
-    List<String> lines() {
+    @Override
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** Waits until an output line contains {@code text}. */
-    boolean awaitOutput(String text, Duration timeout) throws InterruptedException {
+    @Override
+    public boolean awaitOutput(String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (String line : lines) {
@@ -225,7 +234,8 @@ final class ServerProcess implements AutoCloseable {
      * SIGTERM, then SIGKILL after 15 s. Returns the exit code. Signals through the process handle:
      * {@code Process.destroy()} would also close our end of its output, losing its last lines.
      */
-    int stop() throws InterruptedException {
+    @Override
+    public int stop() throws InterruptedException {
         process.toHandle().destroy();
         if (!process.waitFor(15, TimeUnit.SECONDS)) {
             process.destroyForcibly();

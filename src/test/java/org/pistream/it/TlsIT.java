@@ -47,7 +47,7 @@ class TlsIT {
     static Path dir;
     private static Path certificate;
     private static Path keystore;
-    private static ServerProcess server;
+    private static TestServer server;
     private static URI https;
     private static HttpClient client;
 
@@ -61,7 +61,7 @@ class TlsIT {
         keytool("-exportcert", "-rfc", "-alias", "pi-stream", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
                 "-file", certificate.toString());
         Path passwordFile = Files.writeString(dir.resolve("password"), STORE_PASSWORD + "\n");
-        server = ServerProcess.start("--camera", "test-pattern:320x240@15", "--port", "0", "--address", "127.0.0.1",
+        server = TestServer.start("--camera", "test-pattern:320x240@15", "--port", "0", "--address", "127.0.0.1",
                 "--tls-keystore", keystore.toString(), "--tls-keystore-password-file", passwordFile.toString(), "--tls-port", "0");
         https = server.httpsUri();
         assertTrue(https != null && https.getScheme().equals("https"), server.output());

@@ -13,21 +13,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class WatchedServer implements AutoCloseable {
     private static final Duration MAX_GAP = Duration.ofSeconds(2);
 
-    private final ServerProcess server;
+    private final TestServer server;
     private final HonestViewer viewer;
     private final int baselineConnections;
     private final int baselineBusyThreads;
 
-    private WatchedServer(ServerProcess server, HonestViewer viewer, JsonNode baseline) {
+    private WatchedServer(TestServer server, HonestViewer viewer, JsonNode baseline) {
         this.server = server;
         this.viewer = viewer;
         this.baselineConnections = baseline.at("/connections/open").asInt();
         this.baselineBusyThreads = baseline.at("/connections/busyThreads").asInt();
     }
 
-    /** Starts {@code java -jar pi-stream.war args}, and the viewer once the stream flows. */
+    /** Starts a server in this JVM with these flags, and the viewer once the stream flows. */
     static WatchedServer start(String... args) throws Exception {
-        ServerProcess server = ServerProcess.start(args);
+        TestServer server = TestServer.start(args);
         HonestViewer viewer = null;
         try {
             viewer = HonestViewer.watch(server.uri());
@@ -44,7 +44,7 @@ final class WatchedServer implements AutoCloseable {
         }
     }
 
-    ServerProcess server() {
+    TestServer server() {
         return server;
     }
 
