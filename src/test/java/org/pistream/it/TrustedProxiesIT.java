@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * {@code --trusted-proxies 127.0.0.1} over real loopback: requests from 127.0.0.1 play a reverse
+ * {@code --trusted-proxies 127.0.0.1} on an in-process server over real loopback: requests from 127.0.0.1 play a reverse
  * proxy, whose {@code X-Forwarded-For} and {@code Forwarded} headers name the client for the
  * per-address stream cap, login throttling, the log and {@code /stats}; requests from 127.0.0.2
  * play a client talking to pi-stream directly, whose same headers change nothing. Every test uses
@@ -42,13 +42,13 @@ class TrustedProxiesIT {
             + Base64.getEncoder().encodeToString((USER + ":wrong").getBytes(StandardCharsets.UTF_8));
     private static final String PROXY = "127.0.0.1";
     private static final String DIRECT = "127.0.0.2";
-    private static ServerProcess server;
+    private static TestServer server;
     private static URI uri;
     private final List<MjpegClient> streams = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--camera", "test-pattern:160x120@10", "--port", "0", "--address", "127.0.0.1",
+        server = TestServer.start("--camera", "test-pattern:160x120@10", "--port", "0", "--address", "127.0.0.1",
                 "--max-clients", "30", "--max-clients-per-address", String.valueOf(STREAMS_PER_ADDRESS),
                 "--max-connections-per-address", "100", "--trusted-proxies", "127.0.0.1, ::1",
                 "--auth-user", USER, "--auth-password-hash", hash(PASSWORD), "--stats-interval", "0");
