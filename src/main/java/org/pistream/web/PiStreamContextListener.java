@@ -26,6 +26,7 @@ import org.pistream.web.observe.PiStreamCollector;
 import org.pistream.web.observe.StatsServlet;
 import org.pistream.web.security.AllowedRequests;
 import org.pistream.web.security.BasicAuthFilter;
+import org.pistream.web.security.ClientAddress;
 import org.pistream.web.security.ClientsPerAddress;
 import org.pistream.web.security.CorsFilter;
 import org.pistream.web.security.SecurityCounters;
@@ -165,13 +166,18 @@ public final class PiStreamContextListener implements ServletContextListener {
     }
 
     /**
-     * The filters every request passes first, in this order: nosniff on every answer; methods and
+     * The filters every request passes first, in this order: the client's address (behind trusted
+     * proxies, the one they forwarded); nosniff (and HSTS) on every answer; methods and
      * bodies no endpoint takes (405, 413); OPTIONS and CORS; authentication. They are filters, not
      * connector settings, so they hold in a container too. Authentication covers every path but
      * the exempt ones, including endpoints added later.
      */
     private static void addProtections(ServletContext context, Settings settings, SecurityCounters counters) {
-        addFilter(context, "security-headers", new SecurityHeaders(), EnumSet.allOf(DispatcherType.class));
+        if (!settings.trustedProxies().isEmpty()) {
+            addFilter(context, "client-address", new ClientAddress(settings.trustedProxies()), EnumSet.of(DispatcherType.REQUEST));
+            log.info("Trusting X-Forwarded-For and Forwarded from {}", settings.trustedProxies());
+        }
+        addFilter(context, "security-headers", new SecurityHeaders(settings.hstsMaxAgeSeconds()), EnumSet.allOf(DispatcherType.class));
         addFilter(context, "allowed-requests", new AllowedRequests(), EnumSet.of(DispatcherType.REQUEST));
         addFilter(context, "cors", new CorsFilter(settings.allowedOrigins(), settings.auth() != null),
                 EnumSet.of(DispatcherType.REQUEST));

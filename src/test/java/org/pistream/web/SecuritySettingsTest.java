@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pistream.core.settings.AddressRange;
 import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 
@@ -57,6 +58,24 @@ class SecuritySettingsTest {
         assertNull(s.auth());
         assertNull(s.tls());
         assertEquals(List.of(), s.allowedOrigins());
+    }
+
+    @Test
+    void trustedProxiesAndHstsAreOffByDefaultAndCheckedWhenSet() {
+        assertEquals(List.of(), load().trustedProxies());
+        assertEquals(-1, load().hstsMaxAgeSeconds());
+        assertEquals(List.of(AddressRange.parse("127.0.0.1"), AddressRange.parse("fd00::/8")),
+                load("trusted-proxies", "127.0.0.1, fd00::/8").trustedProxies());
+        assertEquals(31536000, load("hsts", " 31536000 ").hstsMaxAgeSeconds());
+        assertEquals(0, load("hsts", "0").hstsMaxAgeSeconds());
+        for (String bad : new String[] {"nginx.local", "10.0.0.0/33", "127.0.0.1 10.0.0.1"}) {
+            InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> load("trusted-proxies", bad));
+            assertTrue(e.getMessage().contains("pistream.trusted-proxies") && e.getMessage().contains("CIDR"), e.getMessage());
+        }
+        for (String bad : new String[] {"-1", "1y", "2147483648"}) {
+            InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> load("hsts", bad));
+            assertTrue(e.getMessage().contains("pistream.hsts") && e.getMessage().contains("max-age"), e.getMessage());
+        }
     }
 
     @Test

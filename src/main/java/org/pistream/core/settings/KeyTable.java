@@ -112,6 +112,15 @@ public final class KeyTable {
             "with HTTPS on, the plain HTTP port: 'keep' serving, 'redirect' to HTTPS, or 'off'").required();
     public static final Key<String> ALLOW_ORIGIN = Key.text("allow-origin", null,
             "origins (comma-separated, or *) whose pages may read /stream, /snapshot, /stats (CORS)");
+    public static final Key<String> TRUSTED_PROXIES = Key.text("trusted-proxies", null,
+            "reverse proxies (addresses or CIDR blocks, IPv4 or IPv6, comma-separated) whose X-Forwarded-For or Forwarded"
+            + " header names the client for per-address caps, login throttling, logs and /stats; empty: trust none")
+            .check(v -> tryParse(() -> AddressRange.parseList(v)), "must be IP addresses or CIDR blocks such as"
+                    + " 127.0.0.1, 10.0.0.0/8 or fd00::/8, separated by commas");
+    public static final Key<String> HSTS = Key.text("hsts", null,
+            "send Strict-Transport-Security: max-age=SECONDS on HTTPS answers, e.g. 31536000 (0 tells browsers to"
+            + " forget it); empty: not sent").check(v -> v.strip().matches("\\d{1,10}") && Long.parseLong(v.strip()) <= Integer.MAX_VALUE,
+            "must be a max-age in seconds from 0 to " + Integer.MAX_VALUE).stripped();
     /**
      * Names of named cameras, comma-separated, in the order the page lists them; no flag
      * ({@code --camera NAME=SOURCE} adds to it). Each is configured by {@code camera.NAME} (its
@@ -126,7 +135,7 @@ public final class KeyTable {
             MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT, MAX_CONNECTIONS,
             MAX_CONNECTIONS_PER_ADDRESS, MAX_CLIENTS_PER_ADDRESS, HEADER_TIMEOUT, CLIENT_TIMEOUT, AUTH_USER,
             AUTH_PASSWORD_HASH, AUTH_EXEMPT, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_PORT,
-            PLAIN_HTTP, ALLOW_ORIGIN, CAMERAS));
+            PLAIN_HTTP, HSTS, ALLOW_ORIGIN, TRUSTED_PROXIES, CAMERAS));
 
     private final List<Key<?>> keys;
 
@@ -138,6 +147,15 @@ public final class KeyTable {
             }
         }
         this.keys = List.copyOf(keys);
+    }
+
+    private static boolean tryParse(Runnable parse) {
+        try {
+            parse.run();
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** pi-stream's settings. */

@@ -68,6 +68,17 @@ public record Settings(Values values, Auth auth, Tls tls, List<String> allowedOr
         return get(KeyTable.SNAPSHOT_TIMEOUT) * 1000;
     }
 
+    /** The reverse proxies whose forwarding headers are believed ({@code trusted-proxies}); empty: none. */
+    public List<AddressRange> trustedProxies() {
+        return AddressRange.parseList(get(KeyTable.TRUSTED_PROXIES));
+    }
+
+    /** The {@code Strict-Transport-Security} max-age in seconds for HTTPS answers, or -1 when none is sent ({@code hsts}). */
+    public long hstsMaxAgeSeconds() {
+        String hsts = get(KeyTable.HSTS);
+        return hsts == null ? -1 : Long.parseLong(hsts.strip());
+    }
+
     /** Connection and client limits and timeouts. */
     public Limits limits() {
         return new Limits(get(KeyTable.MAX_CONNECTIONS), get(KeyTable.MAX_CONNECTIONS_PER_ADDRESS),

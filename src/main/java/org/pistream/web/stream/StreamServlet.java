@@ -64,7 +64,8 @@ public final class StreamServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String remote = request.getRemoteAddr() + ":" + request.getRemotePort();
+        // A client forwarded by a trusted proxy has an address but no known port (0).
+        String remote = request.getRemotePort() > 0 ? request.getRemoteAddr() + ":" + request.getRemotePort() : request.getRemoteAddr();
         String fpsValue = request.getParameter(FPS);
         double maxFps = fpsValue == null ? 0 : maxFps(fpsValue.trim());
         if (maxFps < 0) {
