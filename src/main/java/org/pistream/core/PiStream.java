@@ -16,6 +16,8 @@ import org.pistream.core.jpeg.JpegVerifier;
 import org.pistream.core.jpeg.SplitterCounters;
 import org.pistream.core.settings.CameraSettings;
 import org.pistream.core.settings.CameraSource;
+import org.pistream.core.settings.KeyTable;
+import org.pistream.core.picture.TestPattern;
 import org.pistream.core.settings.Settings;
 import org.pistream.core.source.Backoff;
 import org.pistream.core.source.Camera;
@@ -87,7 +89,14 @@ public final class PiStream extends Lifecycle {
         Duration timeout = Duration.ofSeconds(settings.cameraTimeoutSeconds());
         JpegVerifier.Level verify = JpegVerifier.Level.parse(settings.verifyFrames());
         if (settings.source() instanceof CameraSource.TestPatternSource pattern) {
-            return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), sink);
+            Integer quality = settings.values().has(KeyTable.QUALITY) ? settings.get(KeyTable.QUALITY) : null;
+            return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), sink,
+                    new TestPattern.Look(quality == null ? 80 : quality, orientation(settings, KeyTable.ROTATION, 0),
+                            orientation(settings, KeyTable.HFLIP, false), orientation(settings, KeyTable.VFLIP, false)));
+        }
+        if (settings.source() instanceof CameraSource.RpicamSource rpicam) {
+            return new CameraSupervisor("rpicam", rpicam.command(settings), settings.maxFrameBytes(), verify, sink,
+                    Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
         }
         if (settings.source() instanceof CameraSource.HttpSource source) {
             return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(), verify, sink,
@@ -95,6 +104,10 @@ public final class PiStream extends Lifecycle {
         }
         return new CameraSupervisor(((CameraSource.CommandSource) settings.source()).command(), settings.maxFrameBytes(),
                 verify, sink, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
+    }
+
+    private static <T> T orientation(CameraSettings settings, org.pistream.core.settings.Key<T> key, T otherwise) {
+        return settings.values().has(key) ? settings.get(key) : otherwise;
     }
 
     /** How old a camera frame may be and still count as live (keep-alive, snapshots). */

@@ -16,7 +16,8 @@ final class Help {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: java -jar pi-stream.war [flags]\n")
           .append("       pi-stream [flags]         (installed from the Debian package)\n")
-          .append("       java -jar pi-stream.war hash-password   (reads a password, prints its hash for --auth-password-hash)\n\n")
+          .append("       java -jar pi-stream.war hash-password   (reads a password, prints its hash for --auth-password-hash)\n")
+          .append("       java -jar pi-stream.war cameras         (lists the cameras found, with the line to use each)\n\n")
           .append("MJPEG streaming server for Raspberry Pi cameras. Endpoints: / (the live-view page in a\n")
           .append("browser, the stream otherwise), /stream, /snapshot, /stats, /metrics (Prometheus), /healthz.\n")
           .append("Connection limits, the header timeout and HTTPS apply to this embedded server only.\n")

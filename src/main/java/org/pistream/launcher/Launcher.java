@@ -16,6 +16,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.pistream.core.settings.KeyTable;
+import org.pistream.core.source.detect.CameraDetector;
+import org.pistream.core.source.detect.CameraListing;
 import org.pistream.core.settings.Settings;
 import org.pistream.web.InvalidSettingException;
 import org.pistream.web.SettingsLoader;
@@ -29,12 +31,16 @@ import com.beust.jcommander.ParameterException;
  * {@code java -jar pi-stream.war [flags]}: parses the flags, reads the {@code --config} file if one
  * is given, sets up logging, starts the embedded server and waits. A bad flag, value or config file
  * prints one line and exits 2; a port in use exits 1.
- * {@code java -jar pi-stream.war hash-password} prints a password hash instead ({@link HashPasswordCommand}).
+ * {@code java -jar pi-stream.war hash-password} prints a password hash instead ({@link HashPasswordCommand});
+ * {@code java -jar pi-stream.war cameras} lists the cameras found ({@link CameraDetector}).
  */
 public final class Launcher {
     /** Set by the bootstrap: the folder it unpacked the server into, removed at shutdown. */
     static final String EXTRACTED_PROPERTY = "pistream.extracted";
     private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
+    /** {@code java -jar pi-stream.war cameras}: lists the cameras found on this machine, with a config line for each. */
+    static final String CAMERAS_COMMAND = "cameras";
 
     private Launcher() {
     }
@@ -47,6 +53,14 @@ public final class Launcher {
             int status = HashPasswordCommand.run(System.console(), System.in, System.out, System.err);
             System.out.flush();
             System.exit(status);
+        }
+        if (args.length > 0 && args[0].equals(CAMERAS_COMMAND)) {
+            if (args.length > 1) {
+                fail(2, "unexpected argument: " + args[1] + " (" + CAMERAS_COMMAND + " takes none)");
+            }
+            System.out.print(CameraListing.format(CameraDetector.forThisMachine().detect()));
+            System.out.flush();
+            System.exit(0);
         }
         LauncherOptions options = new LauncherOptions(KeyTable.standard());
         String refused = parse(options, args);

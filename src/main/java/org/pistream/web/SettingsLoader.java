@@ -2,6 +2,8 @@ package org.pistream.web;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +51,12 @@ public final class SettingsLoader {
     /** Ordinal of the launcher's {@code --config} file: above the bundled defaults, below the environment. */
     public static final int CONFIG_FILE_ORDINAL = 200;
 
+    private static final Pattern RPICAM = Pattern.compile("rpicam(?::(\\d{1,2}))?");
+    /** The programs that take rpicam-vid's flags: rpicam-vid, and libcamera-vid on Bullseye images. */
+    private static final List<String> RPICAM_PROGRAMS = List.of("rpicam-vid", "libcamera-vid");
+    /** The camera settings keys, which only some kinds take. */
+    private static final List<Key<?>> PICTURE_KEYS = List.of(KeyTable.RESOLUTION, KeyTable.FPS, KeyTable.QUALITY,
+            KeyTable.ROTATION, KeyTable.HFLIP, KeyTable.VFLIP);
     private static final Pattern TEST_PATTERN = Pattern.compile("test-pattern(?::(\\d{1,5})x(\\d{1,5}))?(?:@(\\d{1,3}))?");
 
     private SettingsLoader() {
@@ -109,14 +117,11 @@ public final class SettingsLoader {
                 values.get(KeyTable.TLS_KEYSTORE_PASSWORD), values.get(KeyTable.TLS_PORT), values.get(KeyTable.PORT),
                 values.get(KeyTable.PLAIN_HTTP));
         List<String> origins = SecuritySettings.origins(values.get(KeyTable.ALLOW_ORIGIN));
-        CameraSettings unnamed = new CameraSettings(Settings.UNNAMED, unnamedSource(values), perCamera(table, values));
         List<CameraSettings> cameras = namedCameras(table, config, values);
-        if (cameras.isEmpty()) {
-            return new Settings(values, auth, tls, origins, List.of(unnamed), Settings.UNNAMED);
-        }
         // Named cameras replace the unnamed one unless it was configured too: then it stays at /stream.
-        if (unnamedCameraConfigured(config)) {
-            cameras.add(0, unnamed);
+        if (cameras.isEmpty() || unnamedCameraConfigured(config)) {
+            cameras.add(0, pictureSettings(config, new CameraSettings(Settings.UNNAMED, unnamedSource(config, values),
+                    perCamera(table, values))));
         }
         return new Settings(values, auth, tls, origins, cameras, cameras.get(0).name());
     }
@@ -143,7 +148,7 @@ public final class SettingsLoader {
     }
 
     /** The unnamed camera's source: {@code camera-url}, the built-in test pattern, or {@code camera-cmd} with {@code camera-args}. */
-    private static CameraSource unnamedSource(Values values) {
+    private static CameraSource unnamedSource(Config config, Values values) {
         String camera = values.get(KeyTable.CAMERA).trim();
         CameraSource.HttpSource http = httpSource(KeyTable.CAMERA_URL.configKey(), values.get(KeyTable.CAMERA_URL),
                 values.get(KeyTable.CAMERA_USER), values.get(KeyTable.CAMERA_PASSWORD));
@@ -154,16 +159,31 @@ public final class SettingsLoader {
             }
             return http;
         }
+        String cameraCmd = values.get(KeyTable.CAMERA_CMD).trim();
+        boolean explicitCmd = isSet(config, KeyTable.CAMERA_CMD);
+        boolean explicitArgs = isSet(config, KeyTable.CAMERA_ARGS);
+        if (RPICAM.matcher(camera).matches()) {
+            // rpicam's program: an explicit camera-cmd (a path to rpicam-vid), else rpicam-vid or libcamera-vid on PATH.
+            if (explicitCmd && !cameraCmd.isEmpty() && !RPICAM_PROGRAMS.contains(Path.of(cameraCmd).getFileName().toString())) {
+                throw new InvalidSettingException(KeyTable.CAMERA_CMD.configKey(), cameraCmd, "with " + KeyTable.CAMERA.configKey()
+                        + "=" + camera + " must be rpicam-vid or libcamera-vid (or a path to one); another program is " + KeyTable.CAMERA.configKey()
+                        + "=command");
+            }
+            List<String> extra = explicitArgs ? splitWords(KeyTable.CAMERA_ARGS.configKey(), values.get(KeyTable.CAMERA_ARGS)) : List.of();
+            return rpicam(KeyTable.CAMERA.configKey(), camera, explicitCmd && !cameraCmd.isEmpty() ? cameraCmd : null, extra);
+        }
         if (!camera.equals("command")) {
             return testPattern(KeyTable.CAMERA.configKey(), camera);
         }
-        String cameraCmd = values.get(KeyTable.CAMERA_CMD).trim();
         if (cameraCmd.isEmpty()) {
             throw new InvalidSettingException(KeyTable.CAMERA_CMD.configKey(), cameraCmd, "must name a program");
         }
         List<String> command = new ArrayList<>();
         command.add(cameraCmd);
-        command.addAll(splitWords(KeyTable.CAMERA_ARGS.configKey(), values.get(KeyTable.CAMERA_ARGS)));
+        // The default camera-args are rpicam-vid's: they never leak to another program (ffmpeg would refuse them).
+        if (explicitArgs || RPICAM_PROGRAMS.contains(Path.of(cameraCmd).getFileName().toString())) {
+            command.addAll(splitWords(KeyTable.CAMERA_ARGS.configKey(), values.get(KeyTable.CAMERA_ARGS)));
+        }
         return new CameraSource.CommandSource(command);
     }
 
@@ -275,6 +295,8 @@ public final class SettingsLoader {
         CameraSource kind;
         if (lower.startsWith("test-pattern")) {
             kind = testPattern(sourceKey, source);
+        } else if (RPICAM.matcher(lower).matches()) {
+            kind = rpicam(sourceKey, lower, null, List.of());
         } else if (lower.startsWith("http://") || lower.startsWith("https://")) {
             String user = config.getOptionalValue(KeyTable.cameraKey(name, KeyTable.CAMERA_USER), String.class).orElse(null);
             String password = config.getOptionalValue(KeyTable.cameraKey(name, KeyTable.CAMERA_PASSWORD), String.class).orElse(null);
@@ -282,7 +304,7 @@ public final class SettingsLoader {
         } else {
             kind = new CameraSource.CommandSource(splitWords(sourceKey, source));
         }
-        return new CameraSettings(name, kind, values);
+        return pictureSettings(config, new CameraSettings(name, kind, values));
     }
 
     /** Whether the unnamed camera was configured on purpose, not just left at the bundled defaults. */
@@ -313,19 +335,156 @@ public final class SettingsLoader {
         }
     }
 
+    /**
+     * A test pattern as its source names it; a part it leaves out is 0, for {@link #pictureSettings}
+     * to take from {@code resolution} and {@code fps} or the defaults (640x480 at 30 fps).
+     */
     private static CameraSource.TestPatternSource testPattern(String key, String value) {
         Matcher m = TEST_PATTERN.matcher(value);
         if (!m.matches()) {
             throw new InvalidSettingException(key, value,
-                    "must be 'command' or 'test-pattern[:WIDTHxHEIGHT][@FPS]'");
+                    "must be 'command', 'rpicam[:INDEX]' or 'test-pattern[:WIDTHxHEIGHT][@FPS]'");
         }
-        int width = m.group(1) == null ? 640 : Integer.parseInt(m.group(1));
-        int height = m.group(2) == null ? 480 : Integer.parseInt(m.group(2));
-        int fps = m.group(3) == null ? 30 : Integer.parseInt(m.group(3));
+        if (m.group(1) == null && m.group(3) == null) {
+            return new CameraSource.TestPatternSource(0, 0, 0);
+        }
+        int width = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
+        int height = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        int fps = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
+        checkTestPattern(key, value, width == 0 ? 640 : width, height == 0 ? 480 : height, fps == 0 ? 30 : fps);
+        return new CameraSource.TestPatternSource(width, height, fps);
+    }
+
+    private static void checkTestPattern(String key, String value, int width, int height, int fps) {
         if (width < 16 || height < 16 || width > 7680 || height > 4320 || fps < 1 || fps > 120) {
             throw new InvalidSettingException(key, value,
                     "test pattern must be 16x16..7680x4320 at 1..120 fps");
         }
-        return new CameraSource.TestPatternSource(width, height, fps);
+    }
+
+    /** {@code rpicam[:INDEX]}: its program is {@code program}, else rpicam-vid or libcamera-vid found on PATH. */
+    private static CameraSource.RpicamSource rpicam(String key, String value, String program, List<String> extra) {
+        Matcher m = RPICAM.matcher(value);
+        if (!m.matches()) {
+            throw new InvalidSettingException(key, value, "must be rpicam or rpicam:INDEX");
+        }
+        int index = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
+        return new CameraSource.RpicamSource(index, program != null ? program : rpicamProgram(System.getenv("PATH")), extra);
+    }
+
+    /** rpicam-vid if it is on {@code path}, else libcamera-vid (Bullseye) if that is, else rpicam-vid (whose start then fails, saying so). */
+    static String rpicamProgram(String path) {
+        for (String program : RPICAM_PROGRAMS) {
+            for (String dir : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
+                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                    return program;
+                }
+            }
+        }
+        return RPICAM_PROGRAMS.get(0);
+    }
+
+    /** Whether {@code key} was set on purpose (a flag, property, variable or config file), not left at the table's default. */
+    private static boolean isSet(Config config, Key<?> key) {
+        ConfigValue value = config.getConfigValue(key.configKey());
+        return value.getValue() != null && !value.getValue().isBlank() && value.getSourceOrdinal() > DEFAULTS_ORDINAL;
+    }
+
+    /**
+     * The camera settings ({@code resolution}, {@code fps}, {@code quality}, {@code rotation},
+     * {@code hflip}, {@code vflip}) checked against the camera's kind and completed with its
+     * defaults, so that {@code /stats} shows what was asked of the camera. What a kind cannot do is
+     * refused naming the key, the value and the kind. A test pattern's own {@code :WxH@FPS} and the
+     * {@code resolution}/{@code fps} keys must agree where both are given.
+     */
+    private static CameraSettings pictureSettings(Config config, CameraSettings camera) {
+        if (!PICTURE_KEYS.stream().allMatch(camera.values()::has)) {
+            return camera; // a table without them (tests of other keys)
+        }
+        String name = camera.name();
+        Map<Key<?>, Object> values = new LinkedHashMap<>(camera.values().asMap());
+        CameraSource source = camera.source();
+        if (source instanceof CameraSource.CommandSource || source instanceof CameraSource.HttpSource) {
+            boolean command = source instanceof CameraSource.CommandSource;
+            for (Key<?> key : PICTURE_KEYS) {
+                Object value = values.get(key);
+                if (value != null && !value.equals(0) && !value.equals(false)) {
+                    throw new InvalidSettingException(shownKey(config, name, key), value.toString(), command
+                            ? "does not apply to a command camera (" + source.description() + "): give the program its own flags in "
+                                    + KeyTable.CAMERA_ARGS.configKey() + ", or use " + KeyTable.CAMERA.configKey() + "=rpicam for a Pi camera module"
+                            : "does not apply to an http camera (" + source.description() + "): set it on the server that camera comes from");
+                }
+            }
+            return camera;
+        }
+        String kind = source instanceof CameraSource.RpicamSource ? "rpicam" : "test-pattern";
+        int rotation = (Integer) values.get(KeyTable.ROTATION);
+        if (rotation != 0 && rotation != 180) {
+            throw new InvalidSettingException(shownKey(config, name, KeyTable.ROTATION), Integer.toString(rotation),
+                    "the " + kind + " camera rotates by 0 or 180 degrees only");
+        }
+        String resolution = (String) values.get(KeyTable.RESOLUTION);
+        Integer fps = (Integer) values.get(KeyTable.FPS);
+        if (source instanceof CameraSource.RpicamSource) {
+            values.put(KeyTable.RESOLUTION, resolution != null ? resolution : "1280x720");
+            values.put(KeyTable.FPS, fps != null ? fps : 30);
+            if (values.get(KeyTable.QUALITY) == null) {
+                values.put(KeyTable.QUALITY, 50); // rpicam-vid's own default, said out loud
+            }
+            int x = ((String) values.get(KeyTable.RESOLUTION)).indexOf('x');
+            int width = Integer.parseInt(((String) values.get(KeyTable.RESOLUTION)).substring(0, x));
+            int height = Integer.parseInt(((String) values.get(KeyTable.RESOLUTION)).substring(x + 1));
+            if (width < 16 || height < 16 || width > 9152 || height > 6944) {
+                throw new InvalidSettingException(shownKey(config, name, KeyTable.RESOLUTION), resolution,
+                        "the rpicam camera takes 16x16 to 9152x6944");
+            }
+            return new CameraSettings(name, source, new Values(values));
+        }
+        CameraSource.TestPatternSource pattern = (CameraSource.TestPatternSource) source;
+        String sourceKey = name.equals(Settings.UNNAMED) ? KeyTable.CAMERA.configKey() : KeyTable.cameraKey(name);
+        int width = 640;
+        int height = 480;
+        if (resolution != null) {
+            int x = resolution.indexOf('x');
+            width = Integer.parseInt(resolution.substring(0, x));
+            height = Integer.parseInt(resolution.substring(x + 1));
+            if (pattern.width() != 0 && (pattern.width() != width || pattern.height() != height)) {
+                throw new InvalidSettingException(shownKey(config, name, KeyTable.RESOLUTION), resolution,
+                        "differs from the test pattern's own size in " + sourceKey + " (" + pattern.description()
+                        + "): give the size in one place");
+            }
+        } else if (pattern.width() != 0) {
+            width = pattern.width();
+            height = pattern.height();
+        }
+        int rate = 30;
+        if (fps != null) {
+            rate = fps;
+            if (pattern.fps() != 0 && pattern.fps() != fps) {
+                throw new InvalidSettingException(shownKey(config, name, KeyTable.FPS), fps.toString(),
+                        "differs from the test pattern's own rate in " + sourceKey + " (" + pattern.description()
+                        + "): give the rate in one place");
+            }
+        } else if (pattern.fps() != 0) {
+            rate = pattern.fps();
+        }
+        checkTestPattern(shownKey(config, name, KeyTable.RESOLUTION), width + "x" + height + "@" + rate, width, height, rate);
+        values.put(KeyTable.RESOLUTION, width + "x" + height);
+        values.put(KeyTable.FPS, rate);
+        if (values.get(KeyTable.QUALITY) == null) {
+            values.put(KeyTable.QUALITY, 80);
+        }
+        return new CameraSettings(name, new CameraSource.TestPatternSource(width, height, rate), new Values(values));
+    }
+
+    /** The key a camera's value of {@code key} came from: its own {@code camera.NAME.KEY} if set, else the server's. */
+    private static String shownKey(Config config, String camera, Key<?> key) {
+        if (!camera.equals(Settings.UNNAMED)) {
+            String own = KeyTable.cameraKey(camera, key);
+            if (config.getOptionalValue(own, String.class).filter(v -> !v.isBlank()).isPresent()) {
+                return own;
+            }
+        }
+        return key.configKey();
     }
 }

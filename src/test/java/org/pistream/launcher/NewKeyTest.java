@@ -51,7 +51,7 @@ class NewKeyTest {
         assertEquals(Map.of("pistream.frob-count", "5"), options.toConfig());
         String help = Help.text(options);
         assertTrue(help.contains("--frob-count VALUE") && help.contains("frobs per frame (a test's key) (default: 3)"), help);
-        assertTrue(help.contains("warmup-frames, verify-frames, max-frame-size, frob-count."), "a named camera may set it: " + help);
+        assertTrue(help.contains("vflip, max-frame-size, frob-count."), "a named camera may set it: " + help);
         assertEquals(3, load(Map.of(), List.of()).get(FROBS), "the default");
         assertEquals(5, load(options.toConfig(), List.of()).get(FROBS));
     }

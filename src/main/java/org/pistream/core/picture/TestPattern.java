@@ -20,18 +20,51 @@ public final class TestPattern {
         new Color(192, 192, 192), new Color(192, 192, 0), new Color(0, 192, 192), new Color(0, 192, 0),
         new Color(192, 0, 192), new Color(192, 0, 0), new Color(0, 0, 192)};
 
+    /**
+     * How the pattern is encoded and turned: JPEG quality 1-100, rotation 0 or 180 degrees, mirrored
+     * left to right and/or upside down, as a camera's settings ask.
+     */
+    public record Look(int quality, int rotation, boolean hflip, boolean vflip) {
+        /** Quality 80, upright. */
+        public static final Look PLAIN = new Look(80, 0, false, false);
+
+        public Look {
+            if (quality < 1 || quality > 100) {
+                throw new IllegalArgumentException("quality must be 1..100, was: " + quality);
+            }
+            if (rotation != 0 && rotation != 180) {
+                throw new IllegalArgumentException("the test pattern rotates by 0 or 180 degrees, was: " + rotation);
+            }
+        }
+
+        /** Mirrored left to right in the end: hflip, or rotated 180 degrees (both flips), not both. */
+        boolean mirrorX() {
+            return hflip ^ rotation == 180;
+        }
+
+        boolean mirrorY() {
+            return vflip ^ rotation == 180;
+        }
+    }
+
     private final int width;
     private final int height;
+    private final Look look;
     private final BufferedImage background;
     private final BufferedImage canvas;
     private final JpegEncoder encoder;
 
     public TestPattern(int width, int height, float quality) {
+        this(width, height, new Look(Math.max(1, Math.min(100, Math.round(quality * 100))), 0, false, false));
+    }
+
+    public TestPattern(int width, int height, Look look) {
         this.width = width;
         this.height = height;
+        this.look = look;
         this.background = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         this.canvas = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        this.encoder = new JpegEncoder(quality);
+        this.encoder = new JpegEncoder(look.quality() / 100f);
         paintBackground();
     }
 
@@ -39,6 +72,15 @@ public final class TestPattern {
     public JpegEncoder.Buffer render(long number, LocalTime time) {
         Graphics2D g = canvas.createGraphics();
         try {
+            // Flips and rotation turn the whole picture, as a camera's sensor readout would: bars, block and text.
+            if (look.mirrorX()) {
+                g.translate(width, 0);
+                g.scale(-1, 1);
+            }
+            if (look.mirrorY()) {
+                g.translate(0, height);
+                g.scale(1, -1);
+            }
             g.drawImage(background, 0, 0, null);
             int block = Math.max(8, height / 8);
             int travel = Math.max(1, width - block);

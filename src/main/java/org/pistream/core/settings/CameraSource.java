@@ -29,6 +29,70 @@ public sealed interface CameraSource {
         }
     }
 
+    /**
+     * A Pi camera module (or a USB camera libcamera sees) through {@code rpicam-vid}, MJPEG on its
+     * standard output; the command line comes from the camera's settings ({@link #command}).
+     *
+     * @param index   libcamera's camera index ({@code --camera N}), as {@code rpicam-hello --list-cameras} numbers them
+     * @param program the program to run: rpicam-vid, libcamera-vid (Bullseye) or a path to one of them
+     * @param extra   more of rpicam-vid's own flags, put after ours (an explicit {@code camera-args}), e.g. {@code --autofocus-mode}
+     */
+    record RpicamSource(int index, String program, List<String> extra) implements CameraSource {
+        public RpicamSource {
+            extra = List.copyOf(extra);
+            if (index < 0) {
+                throw new IllegalArgumentException("a camera index is 0 or more, was: " + index);
+            }
+            java.util.Objects.requireNonNull(program, "program");
+        }
+
+        /**
+         * The command line for {@code camera}'s settings: MJPEG on stdout, run until stopped, no
+         * preview, this camera, then size, rate, quality and orientation as rpicam-vid's own flags.
+         * The settings loader has filled in resolution, fps and quality and refused what rpicam-vid
+         * cannot do (rotation 90/270).
+         */
+        public List<String> command(CameraSettings camera) {
+            java.util.List<String> command = new java.util.ArrayList<>(List.of(program, "--codec", "mjpeg", "-o", "-", "-t", "0", "-n",
+                    "--camera", Integer.toString(index)));
+            String resolution = camera.get(KeyTable.RESOLUTION);
+            if (resolution != null) {
+                int x = resolution.indexOf('x');
+                command.addAll(List.of("--width", resolution.substring(0, x), "--height", resolution.substring(x + 1)));
+            }
+            Integer fps = camera.get(KeyTable.FPS);
+            if (fps != null) {
+                command.addAll(List.of("--framerate", fps.toString()));
+            }
+            Integer quality = camera.get(KeyTable.QUALITY);
+            if (quality != null) {
+                command.addAll(List.of("--quality", quality.toString()));
+            }
+            int rotation = camera.get(KeyTable.ROTATION);
+            if (rotation != 0) {
+                command.addAll(List.of("--rotation", Integer.toString(rotation)));
+            }
+            if (camera.get(KeyTable.HFLIP)) {
+                command.add("--hflip");
+            }
+            if (camera.get(KeyTable.VFLIP)) {
+                command.add("--vflip");
+            }
+            command.addAll(extra);
+            return List.copyOf(command);
+        }
+
+        @Override
+        public String description() {
+            return "rpicam:" + index + " (" + program + ")";
+        }
+
+        @Override
+        public String toString() {
+            return description();
+        }
+    }
+
     /** The built-in moving test pattern, of this size and rate. */
     record TestPatternSource(int width, int height, int fps) implements CameraSource {
         @Override

@@ -73,6 +73,14 @@ public final class Key<T> {
         }, Integer.toString(defaultValue), help, true, false, false, false, Flag.VALUE);
     }
 
+    /** A whole number from {@code min} to {@code max}, or unset (null, no default): the user of the value decides. */
+    public static Key<Integer> optionalInteger(String name, int min, int max, String help) {
+        Key<Integer> required = integer(name, 0, min, max, help);
+        Parser<Integer> inner = required.parser;
+        return new Key<>(name, value -> value.isBlank() ? null : inner.parse(value), null, help, false, false, false, false,
+                Flag.VALUE);
+    }
+
     /** True or false (also yes/no, on/off, 1/0); required; a switch on the command line. */
     public static Key<Boolean> bool(String name, boolean defaultValue, String help) {
         return new Key<>(name, value -> {

@@ -37,14 +37,16 @@ public final class KeyTable {
             "seconds between stats log lines (0: off)").shown();
     /** The unnamed camera; on the command line also {@code NAME=SOURCE} for a named one (see the launcher). */
     public static final Key<String> CAMERA = Key.text("camera", "command",
-            "'command' runs --camera-cmd; 'test-pattern[:WxH][@FPS]' is the built-in camera;"
+            "'command' runs --camera-cmd; 'rpicam[:INDEX]' is a Pi camera module through rpicam-vid;"
+            + " 'test-pattern[:WxH][@FPS]' is the built-in camera;"
             + " NAME=SOURCE (repeatable) adds a named camera at /cam/NAME/: SOURCE is a test pattern, an http:// URL or a command line")
             .required().flag(Key.Flag.REPEATED).shown();
     public static final Key<String> CAMERA_CMD = Key.text("camera-cmd", "rpicam-vid",
             "camera program that writes MJPEG to stdout").required();
     public static final Key<String> CAMERA_ARGS = Key.text("camera-args",
             "-t 0 -n --codec mjpeg --width 1280 --height 720 --framerate 30 -o -",
-            "arguments of the camera program, split like a shell does");
+            "arguments of the camera program, split like a shell does; the default is rpicam-vid's and applies to"
+            + " rpicam-vid (or libcamera-vid) only: another --camera-cmd gets none unless given");
     public static final Key<String> CAMERA_URL = Key.text("camera-url", null,
             "MJPEG stream to relay instead of the camera program, e.g. http://pi:8080/stream (user:password@ allowed)");
     public static final Key<String> CAMERA_USER = Key.text("camera-user", null, "basic-auth user for --camera-url").perCamera();
@@ -59,6 +61,20 @@ public final class KeyTable {
     public static final Key<String> VERIFY_FRAMES = Key.choice("verify-frames", "full", "must be full or headers",
             "check every camera frame before viewers get it: full (headers and all image data) or headers (markers and"
             + " tables only, for several 1080p cameras on a Pi 3 or Zero 2)", "full", "headers").perCamera().shown();
+    /** Camera settings that mean the same for every kind that takes them (rpicam, the test pattern); unset: the kind's default. */
+    public static final Key<String> RESOLUTION = Key.text("resolution", null,
+            "camera picture size WIDTHxHEIGHT, e.g. 1280x720 (rpicam, test pattern; default 1280x720 for rpicam, 640x480 for the test pattern)")
+            .check(v -> v.isBlank() || v.strip().matches("\\d{1,5}x\\d{1,5}"), "must be WIDTHxHEIGHT, e.g. 1280x720")
+            .stripped().perCamera().shown();
+    public static final Key<Integer> FPS = Key.optionalInteger("fps", 1, 120,
+            "camera frames per second (rpicam, test pattern; default 30)").perCamera().shown();
+    public static final Key<Integer> QUALITY = Key.optionalInteger("quality", 1, 100,
+            "camera JPEG quality 1-100 (rpicam, test pattern; default: rpicam-vid's 50, the test pattern's 80)").perCamera().shown();
+    public static final Key<Integer> ROTATION = Key.integer("rotation", 0, 0, 270,
+            "rotate the camera picture by 0 or 180 degrees (90 and 270: no kind supports them yet)")
+            .check(v -> v.strip().matches("0|90|180|270"), "must be 0, 90, 180 or 270").perCamera().shown();
+    public static final Key<Boolean> HFLIP = Key.bool("hflip", false, "mirror the camera picture left to right").perCamera().shown();
+    public static final Key<Boolean> VFLIP = Key.bool("vflip", false, "flip the camera picture upside down").perCamera().shown();
     public static final Key<String> LOG_LEVEL = Key.choice("log-level", "info", "must be one of trace, debug, info, warn, error, off",
             "trace, debug, info, warn, error or off", "trace", "debug", "info", "warn", "error", "off").shown();
     public static final Key<Boolean> VERBOSE = Key.bool("verbose", false, "debug logging for pi-stream itself").shown();
@@ -115,7 +131,8 @@ public final class KeyTable {
 
     private static final KeyTable STANDARD = new KeyTable(List.of(PORT, ADDRESS, MAX_CLIENTS, BUFFER_SIZE, STATS_INTERVAL,
             CAMERA, CAMERA_CMD, CAMERA_ARGS, CAMERA_URL, CAMERA_USER, CAMERA_PASSWORD, CAMERA_TIMEOUT, IDLE_STOP,
-            WARMUP_FRAMES, VERIFY_FRAMES, LOG_LEVEL, VERBOSE, LOG_FORMAT, MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT, MAX_CONNECTIONS,
+            WARMUP_FRAMES, VERIFY_FRAMES, RESOLUTION, FPS, QUALITY, ROTATION, HFLIP, VFLIP, LOG_LEVEL, VERBOSE, LOG_FORMAT,
+            MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT, MAX_CONNECTIONS,
             MAX_CONNECTIONS_PER_ADDRESS, MAX_CLIENTS_PER_ADDRESS, HEADER_TIMEOUT, CLIENT_TIMEOUT, AUTH_USER,
             AUTH_PASSWORD_HASH, AUTH_EXEMPT, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_PORT,
             PLAIN_HTTP, HSTS, ALLOW_ORIGIN, TRUSTED_PROXIES, CAMERAS));

@@ -53,13 +53,25 @@ public final class CameraSupervisor extends SupervisedSource {
      */
     public CameraSupervisor(List<String> command, int maxFrameBytes, JpegVerifier.Level verify, FrameSink sink,
                             Backoff backoff, Duration stopGrace, Duration cameraTimeout, int warmupFrames) {
-        this(command, maxFrameBytes, verify, sink, backoff, stopGrace, cameraTimeout, warmupFrames, ProcessLauncher.SYSTEM,
+        this("command", command, maxFrameBytes, verify, sink, backoff, stopGrace, cameraTimeout, warmupFrames);
+    }
+
+    /** @param kind the kind as stats show it: {@code command}, or {@code rpicam} for a command pi-stream made up */
+    public CameraSupervisor(String kind, List<String> command, int maxFrameBytes, JpegVerifier.Level verify, FrameSink sink,
+                            Backoff backoff, Duration stopGrace, Duration cameraTimeout, int warmupFrames) {
+        this(kind, command, maxFrameBytes, verify, sink, backoff, stopGrace, cameraTimeout, warmupFrames, ProcessLauncher.SYSTEM,
                 SourceClock.SYSTEM);
     }
 
     CameraSupervisor(List<String> command, int maxFrameBytes, JpegVerifier.Level verify, FrameSink sink, Backoff backoff,
                      Duration stopGrace, Duration cameraTimeout, int warmupFrames, ProcessLauncher launcher, SourceClock clock) {
-        super(log, "command", Secrets.redact(String.join(" ", nonEmpty(command))), "camera-reader", maxFrameBytes, verify,
+        this("command", command, maxFrameBytes, verify, sink, backoff, stopGrace, cameraTimeout, warmupFrames, launcher, clock);
+    }
+
+    CameraSupervisor(String kind, List<String> command, int maxFrameBytes, JpegVerifier.Level verify, FrameSink sink,
+                     Backoff backoff, Duration stopGrace, Duration cameraTimeout, int warmupFrames, ProcessLauncher launcher,
+                     SourceClock clock) {
+        super(log, kind, Secrets.redact(String.join(" ", nonEmpty(command))), "camera-reader", maxFrameBytes, verify,
                 sink, backoff, cameraTimeout, warmupFrames, clock);
         this.command = List.copyOf(command);
         this.launcher = launcher;

@@ -24,6 +24,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     private final int height;
     private final int fps;
     private final FrameSink sink;
+    private final TestPattern.Look look;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Object signal = new Object();
     private volatile CameraState cameraState = CameraState.STOPPED;
@@ -32,6 +33,11 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     private Thread thread;
 
     public TestPatternCamera(int width, int height, int fps, FrameSink sink) {
+        this(width, height, fps, sink, TestPattern.Look.PLAIN);
+    }
+
+    /** @param look its JPEG quality, rotation and flips */
+    public TestPatternCamera(int width, int height, int fps, FrameSink sink, TestPattern.Look look) {
         if (width < 16 || height < 16 || width > 7680 || height > 4320) {
             throw new IllegalArgumentException("test pattern size must be 16x16..7680x4320, was: " + width + "x" + height);
         }
@@ -42,6 +48,7 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
         this.height = height;
         this.fps = fps;
         this.sink = sink;
+        this.look = look;
     }
 
     @Override
@@ -105,13 +112,14 @@ public final class TestPatternCamera extends Lifecycle implements Camera {
     private void run() {
         TestPattern pattern;
         try {
-            pattern = new TestPattern(width, height, 0.8f);
+            pattern = new TestPattern(width, height, look);
         } catch (RuntimeException | LinkageError e) {
             lastError = "test pattern unavailable: " + e;
             log.error("Test pattern camera cannot render: {}", e.toString());
             return;
         }
-        log.info("Test pattern camera started: {}x{} at {} fps", width, height, fps);
+        log.info("Test pattern camera started: {}x{} at {} fps, quality {}, rotation {}{}{}", width, height, fps, look.quality(),
+                look.rotation(), look.hflip() ? ", hflip" : "", look.vflip() ? ", vflip" : "");
         long interval = 1_000_000_000L / fps;
         long next = System.nanoTime();
         long number = 0;

@@ -65,7 +65,8 @@ class KeyTableTest {
         assertTrue(TABLE.isKnown("pistream.tls-keystore-password"));
         assertFalse(TABLE.isKnown("pistream.max-client"));
         assertEquals(List.of("max-clients", "buffer-size", "camera-user", "camera-password", "camera-timeout", "idle-stop",
-                "warmup-frames", "verify-frames", "max-frame-size"), TABLE.keys().stream().filter(Key::isPerCamera).map(Key::name).toList());
+                "warmup-frames", "verify-frames", "resolution", "fps", "quality", "rotation", "hflip", "vflip", "max-frame-size"),
+                TABLE.keys().stream().filter(Key::isPerCamera).map(Key::name).toList());
     }
 
     @Test
@@ -83,7 +84,8 @@ class KeyTableTest {
                 cameraValues(Map.of(KeyTable.MAX_CLIENTS, 3)));
         Map<String, Object> shown = settings.shown(front);
         assertEquals(Set.of("port", "address", "max-clients", "buffer-size", "stats-interval", "camera", "camera-timeout",
-                "idle-stop", "warmup-frames", "verify-frames", "log-level", "verbose", "log-format", "max-frame-size", "snapshot-timeout"), shown.keySet());
+                "idle-stop", "warmup-frames", "verify-frames", "resolution", "fps", "quality", "rotation", "hflip", "vflip", "log-level",
+                "verbose", "log-format", "max-frame-size", "snapshot-timeout"), shown.keySet());
         assertEquals(3, shown.get("max-clients"));
         assertEquals("test-pattern:64x48@5", shown.get("camera"));
         assertEquals(false, shown.get("verbose"));
