@@ -32,6 +32,10 @@ import javax.imageio.ImageIO;
  * --oversize-every N   every Nth frame carries BYTES of APP data (see --oversize-bytes, default 6 MB)
  * --flood-mb N     before the first frame, a start marker then N MB with no frame boundary
  * --no-dht         frames without Huffman tables (as UVC webcams send them)
+ * --mutate RATE    flip each bit between the start and end markers with this probability, seeded
+ *                  (as zzuf -r RATE does to a real camera's output: a flaky USB link, memory trouble)
+ * --bad-tables-every N  every Nth frame has a broken header in turn: an over-subscribed Huffman
+ *                  table, no quantisation table, a scan naming a component the frame lacks, width 0
  * </pre>
  */
 public final class MjpegTestCamera {
@@ -52,6 +56,8 @@ public final class MjpegTestCamera {
         int oversizeBytes = 6 * 1024 * 1024;
         int floodMb = 0;
         boolean noDht = false;
+        double mutate = 0;
+        int badTablesEvery = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--fps" -> fps = Integer.parseInt(args[++i]);
@@ -70,6 +76,8 @@ public final class MjpegTestCamera {
                 case "--oversize-bytes" -> oversizeBytes = Integer.parseInt(args[++i]);
                 case "--flood-mb" -> floodMb = Integer.parseInt(args[++i]);
                 case "--no-dht" -> noDht = true;
+                case "--mutate" -> mutate = Double.parseDouble(args[++i]);
+                case "--bad-tables-every" -> badTablesEvery = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("MjpegTestCamera: unknown argument " + args[i]);
                     System.exit(64);
@@ -115,6 +123,12 @@ public final class MjpegTestCamera {
                 if (oversizeEvery > 0 && n % oversizeEvery == oversizeEvery - 1) {
                     frame = withPadding(frame, oversizeBytes);
                 }
+                if (mutate > 0) {
+                    frame = mutated(frame, mutate, random);
+                }
+                if (badTablesEvery > 0 && n % badTablesEvery == badTablesEvery - 1) {
+                    frame = brokenHeader(frame, (int) (n / badTablesEvery % 4));
+                }
                 if (truncateEvery > 0 && n % truncateEvery == truncateEvery - 1) {
                     out.write(frame, 0, frame.length * 2 / 3); // no end marker; the next frame follows
                 } else {
@@ -138,6 +152,67 @@ public final class MjpegTestCamera {
         }
         System.err.println("MjpegTestCamera: exiting with code " + exitCode + " after " + count + " frames");
         System.exit(exitCode);
+    }
+
+    /** The frame with bits flipped at {@code rate} each, between its start and end markers. */
+    static byte[] mutated(byte[] jpeg, double rate, Random random) {
+        byte[] copy = jpeg.clone();
+        for (int i = 2; i < copy.length - 2; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                if (random.nextDouble() < rate) {
+                    copy[i] ^= (byte) (1 << bit);
+                }
+            }
+        }
+        return copy;
+    }
+
+    /**
+     * The frame with one header broken, by {@code kind}: 0 an over-subscribed Huffman table (three
+     * one-bit codes), 1 its quantisation tables left out, 2 its scan naming component 9, 3 width 0.
+     */
+    static byte[] brokenHeader(byte[] jpeg, int kind) {
+        byte[] bad = jpeg.clone();
+        switch (kind) {
+            case 0 -> {
+                int counts = segment(bad, 0xC4) + 5;
+                int longer = counts + 1;
+                while (bad[longer] < 3) {
+                    longer++;
+                }
+                bad[longer] -= 3;
+                bad[counts] += 3;
+            }
+            case 1 -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream(bad.length);
+                out.write(bad, 0, 2);
+                int i = 2;
+                while ((bad[i + 1] & 0xFF) != 0xDA) {
+                    int length = ((bad[i + 2] & 0xFF) << 8) | (bad[i + 3] & 0xFF);
+                    if ((bad[i + 1] & 0xFF) != 0xDB) {
+                        out.write(bad, i, 2 + length);
+                    }
+                    i += 2 + length;
+                }
+                out.write(bad, i, bad.length - i);
+                return out.toByteArray();
+            }
+            case 2 -> bad[segment(bad, 0xDA) + 5] = 9; // the first scan component's id
+            default -> {
+                int sof = segment(bad, 0xC0);
+                bad[sof + 7] = 0; // width, after marker, length, precision and height
+                bad[sof + 8] = 0;
+            }
+        }
+        return bad;
+    }
+
+    private static int segment(byte[] jpeg, int marker) {
+        int i = 2;
+        while ((jpeg[i + 1] & 0xFF) != marker) {
+            i += 2 + (((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF));
+        }
+        return i;
     }
 
     /** The frame with APP15 segments of {@code extra} bytes in all after its start marker. */
