@@ -21,6 +21,8 @@ import org.eclipse.jetty.util.thread.Invocable;
  */
 final class AdmissionHandler extends Handler.Wrapper {
     static final int RETRY_AFTER_SECONDS = 5;
+    /** How long a refused connection's first request waits for a second look at the counts. */
+    static final long RECHECK_MILLIS = 100;
 
     private final ConnectionGuard guard;
 
@@ -49,9 +51,34 @@ final class AdmissionHandler extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         if (peer.refusal != null && !guard.retry(peer)) {
+            // Jetty ends a request (our callback below) a moment after its answer went out, so a client
+            // that opens its next connection at once can find its last one still counted: look once more
+            // a little later, without holding a thread, before refusing.
+            if (guard.later(() -> recheck(peer, request, response, callback), RECHECK_MILLIS)) {
+                return true;
+            }
             guard.refusedRequest(peer);
             return refuse(response, callback, peer.refusal);
         }
+        return admitted(peer, request, response, callback);
+    }
+
+    /** The second look at a refused connection's first request, on a pool thread. */
+    private void recheck(ConnectionGuard.Peer peer, Request request, Response response, Callback callback) {
+        try {
+            if (!guard.retry(peer)) {
+                guard.refusedRequest(peer);
+                refuse(response, callback, peer.refusal);
+            } else if (!admitted(peer, request, response, callback)) {
+                Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+            }
+        } catch (Throwable t) {
+            callback.failed(t);
+        }
+    }
+
+    /** Handles a request on a connection the guard counts. */
+    private boolean admitted(ConnectionGuard.Peer peer, Request request, Response response, Callback callback) throws Exception {
         if (!guard.requestBegins(peer, request.getConnectionMetaData().getConnection())) {
             return refuse(response, callback, "connection closed to make room for a newer one from your address");
         }

@@ -141,6 +141,23 @@ final class ConnectionGuard extends AbstractLifeCycle implements SelectorManager
         }
     }
 
+    /**
+     * Runs {@code task} on the server's thread pool after {@code millis}; false, with nothing
+     * scheduled, when the guard is stopping.
+     */
+    boolean later(Runnable task, long millis) {
+        ScheduledExecutorService s = scanner;
+        if (s == null || s.isShutdown()) {
+            return false;
+        }
+        try {
+            s.schedule(() -> server.getThreadPool().execute(task), millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     @Override
     public void onAccepted(SelectableChannel channel) {
         if (!(channel instanceof SocketChannel socket)) {

@@ -96,6 +96,8 @@ class ObservabilityIT {
     @Test
     void statsMetricsAndHealthFollowTheClients() throws Exception {
         URI base = server.uri();
+        // The other tests' viewers have gone: this one fills max-clients (3) itself.
+        Http.awaitStats(base, WAIT, s -> s.at("/clients/connected").asInt() == 0);
         long rejectedBefore = Http.stats(base).at("/clients/rejectedByReason/max_clients").asLong();
         List<MjpegClient> viewers = new ArrayList<>();
         try {
