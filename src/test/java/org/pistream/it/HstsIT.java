@@ -53,14 +53,14 @@ class HstsIT {
     static void start() throws Exception {
         Path keystore = dir.resolve("server.p12");
         Path certificate = dir.resolve("server.pem");
-        keytool("-genkeypair", "-alias", "pi-stream", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+        TestCertificates.keytool("-genkeypair", "-alias", "pi-stream", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                 "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "pi-stream", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
+        TestCertificates.keytool("-exportcert", "-rfc", "-alias", "pi-stream", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
                 "-file", certificate.toString());
         withHsts = server(keystore, "31536000");
         withoutHsts = server(keystore, null);
-        SSLContext trusting = trusting(certificate);
+        SSLContext trusting = TestCertificates.trusting(certificate);
         h2 = HttpClient.newBuilder().sslContext(trusting).version(HttpClient.Version.HTTP_2)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
         h1 = HttpClient.newBuilder().sslContext(trusting).version(HttpClient.Version.HTTP_1_1)
@@ -128,27 +128,5 @@ class HstsIT {
         assertEquals(200, r.statusCode());
         assertFalse(r.headers().firstValue(HSTS).isPresent(), r.headers().toString());
         assertTrue(r.headers().firstValue("x-content-type-options").isPresent(), "the other security header is there");
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool " + args[0] + ": " + out);
-    }
-
-    private static SSLContext trusting(Path pem) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            Certificate cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
-            trust.setCertificateEntry("pi-stream", cert);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 }

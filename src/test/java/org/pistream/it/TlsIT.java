@@ -55,17 +55,17 @@ class TlsIT {
     static void start() throws Exception {
         keystore = dir.resolve("server.p12");
         certificate = dir.resolve("server.pem");
-        keytool("-genkeypair", "-alias", "pi-stream", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+        TestCertificates.keytool("-genkeypair", "-alias", "pi-stream", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                 "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "pi-stream", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
+        TestCertificates.keytool("-exportcert", "-rfc", "-alias", "pi-stream", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
                 "-file", certificate.toString());
         Path passwordFile = Files.writeString(dir.resolve("password"), STORE_PASSWORD + "\n");
         server = TestServer.start("--camera", "test-pattern:320x240@15", "--port", "0", "--address", "127.0.0.1",
                 "--tls-keystore", keystore.toString(), "--tls-keystore-password-file", passwordFile.toString(), "--tls-port", "0");
         https = server.httpsUri();
         assertTrue(https != null && https.getScheme().equals("https"), server.output());
-        client = HttpClient.newBuilder().sslContext(trusting(certificate)).version(HttpClient.Version.HTTP_2)
+        client = HttpClient.newBuilder().sslContext(TestCertificates.trusting(certificate)).version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -77,28 +77,6 @@ class TlsIT {
         }
     }
 
-    private static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool " + args[0] + ": " + out);
-    }
-
-    /** An SSL context that trusts only the test certificate, as {@code curl --cacert} does. */
-    private static SSLContext trusting(Path pem) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            Certificate cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
-            trust.setCertificateEntry("pi-stream", cert);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
-    }
 
     @Test
     void curlStreamsOverHttpsWithTheTestCertificate() throws Exception {
@@ -246,7 +224,7 @@ class TlsIT {
 
     private static SSLContext trustingContext() {
         try {
-            return trusting(certificate);
+            return TestCertificates.trusting(certificate);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
