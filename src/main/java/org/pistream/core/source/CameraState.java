@@ -13,7 +13,9 @@ public enum CameraState {
     /** The process ended (or could not start) and waits for its next start. */
     RESTARTING,
     /** Stopped on purpose because nobody watches ({@code idle-stop}); starts on the next request. */
-    IDLE;
+    IDLE,
+    /** Restarting on purpose with new settings (a control changed); not a fault. */
+    APPLYING;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);

@@ -15,6 +15,15 @@ public record CameraStatus(String kind, String description, CameraState state, l
                            long restarts, Integer lastExitCode, String lastError, long restartInMillis,
                            long watchdogKills, long warmupDiscarded, int frameBufferBytes) {
 
+    /** The problem text while the camera restarts with new settings. */
+    public static final String APPLYING_SETTINGS = "applying settings";
+
+    /** The same status in another state (a restart for new settings shows as {@link CameraState#APPLYING}). */
+    public CameraStatus withState(CameraState newState) {
+        return new CameraStatus(kind, description, newState, pid, starts, restarts, lastExitCode, lastError, restartInMillis,
+                watchdogKills, warmupDiscarded, frameBufferBytes);
+    }
+
     /** Why viewers see no picture, in a few words, or null while frames flow. */
     public String problem() {
         switch (state) {
@@ -26,6 +35,8 @@ public record CameraStatus(String kind, String description, CameraState state, l
                 return restartInMillis >= 0 ? why + ", restarting in " + (restartInMillis + 999) / 1000 + " s" : why;
             case STOPPED:
                 return "camera stopped";
+            case APPLYING:
+                return APPLYING_SETTINGS;
             default:
                 return null;
         }
