@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.pistream.web.control.ControlsServlet;
 import org.pistream.web.observe.StatsServlet;
 import org.pistream.web.stream.NoCache;
 import org.pistream.web.stream.SnapshotServlet;
@@ -29,14 +30,16 @@ public final class CameraServlet extends HttpServlet {
     public static final String STREAM = "stream";
     public static final String SNAPSHOT = "snapshot";
     public static final String STATS = "stats";
+    public static final String CONTROLS = "controls";
 
     /** One camera's servlets. */
-    public record Endpoints(StreamServlet stream, SnapshotServlet snapshot, StatsServlet stats) {
+    public record Endpoints(StreamServlet stream, SnapshotServlet snapshot, StatsServlet stats, ControlsServlet controls) {
         HttpServlet get(String endpoint) {
             return switch (endpoint) {
                 case STREAM -> stream;
                 case SNAPSHOT -> snapshot;
                 case STATS -> stats;
+                case CONTROLS -> controls;
                 default -> null;
             };
         }
@@ -58,6 +61,7 @@ public final class CameraServlet extends HttpServlet {
             e.stream().init(config);
             e.snapshot().init(config);
             e.stats().init(config);
+            e.controls().init(config);
         }
     }
 
@@ -67,6 +71,7 @@ public final class CameraServlet extends HttpServlet {
             e.stream().destroy();
             e.snapshot().destroy();
             e.stats().destroy();
+            e.controls().destroy();
         }
         super.destroy();
     }

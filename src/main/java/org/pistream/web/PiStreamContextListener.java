@@ -20,6 +20,8 @@ import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
 import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
+import org.pistream.web.control.ControlAccess;
+import org.pistream.web.control.ControlsServlet;
 import org.pistream.web.observe.HealthServlet;
 import org.pistream.web.observe.MetricsServlet;
 import org.pistream.web.observe.PiStreamCollector;
@@ -115,9 +117,10 @@ public final class PiStreamContextListener implements ServletContextListener {
             addProtections(context, settings, counters);
             ChunkWriter writer = ChunkWriter.of(context.getAttribute(PASS_THROUGH_ATTRIBUTE));
             Settings server = settings;
+            ControlAccess controlAccess = new ControlAccess(settings.auth() != null, settings.get(KeyTable.ALLOW_REMOTE_CONTROL));
             Function<PiStream, CameraServlet.Endpoints> endpointsOf = camera -> new CameraServlet.Endpoints(
                     new StreamServlet(camera.broadcaster(), camera.timer(), writer), new SnapshotServlet(camera, server.snapshotTimeoutMillis()),
-                    new StatsServlet(started, camera, version, counters));
+                    new StatsServlet(started, camera, version, counters), new ControlsServlet(camera, controlAccess, counters));
             Map<String, CameraServlet.Endpoints> byName = new LinkedHashMap<>();
             for (PiStream camera : started.all().values()) {
                 StallWatch stallWatch = new StallWatch(camera.broadcaster(), settings.limits().clientTimeoutSeconds(), counters);
@@ -132,6 +135,7 @@ public final class PiStreamContextListener implements ServletContextListener {
             register(context, "snapshot", main.snapshot(), "/snapshot");
             register(context, "root", new RootServlet(main.stream(), main.snapshot()), ""); // "": the context root exactly
             register(context, "stats", main.stats(), "/stats");
+            register(context, "controls", main.controls(), "/controls");
             register(context, "cameras", new CameraServlet(byName), "/" + CameraServlet.PATH + "/*");
             @SuppressWarnings("unchecked")
             Supplier<Map<String, Object>> connections = context.getAttribute(CONNECTIONS_ATTRIBUTE) instanceof Supplier<?> s

@@ -65,6 +65,9 @@ public final class StatsReport {
         cam.put("frameSizeMeanBytes", Math.round(b.frameSizes().mean()));
         cam.put("framesDropped", new LinkedHashMap<String, Object>(source.framesDropped()));
         cam.put("garbageBytes", source.garbageBytes());
+        // The camera's settings in force, changes made through /controls included.
+        cam.put("settings", app.controls().values());
+        cam.put("settingsChanges", app.controls().changes());
         root.put("camera", cam);
 
         Map<String, Object> clients = new LinkedHashMap<>();
