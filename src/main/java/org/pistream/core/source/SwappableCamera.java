@@ -17,6 +17,8 @@ public final class SwappableCamera implements Camera {
     /** When the running swap began (System.nanoTime), or -1 when none is running. */
     private volatile long applyingSince = -1;
     private volatile boolean started;
+    /** The camera the running swap starts: "applying" ends when this one streams, not the old one. */
+    private volatile Camera replacement;
 
     public SwappableCamera(Camera first) {
         this.current = first;
@@ -27,6 +29,7 @@ public final class SwappableCamera implements Camera {
      * while the old camera stops; call on a thread that may wait, never the timer.
      */
     public synchronized void swap(Camera next) {
+        replacement = next;
         applyingSince = System.nanoTime();
         Camera old = current;
         old.stop();
@@ -55,12 +58,13 @@ public final class SwappableCamera implements Camera {
 
     @Override
     public CameraStatus status() {
-        CameraStatus status = current.status();
+        Camera now = current;
+        CameraStatus status = now.status();
         long since = applyingSince;
         if (since < 0) {
             return status;
         }
-        if (status.state() == CameraState.STREAMING || System.nanoTime() - since > APPLY_LIMIT_NANOS) {
+        if ((now == replacement && status.state() == CameraState.STREAMING) || System.nanoTime() - since > APPLY_LIMIT_NANOS) {
             applyingSince = -1;
             return status;
         }
