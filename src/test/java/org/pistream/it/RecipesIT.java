@@ -97,8 +97,13 @@ class RecipesIT {
     @Test
     void readmeRunCommandGivesTheJvmTheSmallBoardOptions() throws Exception {
         assertTrue(readmeRunCommand().contains("@etc/jvm-pi.options"), "the README runs java with @etc/jvm-pi.options");
+        String xmx = Docs.read(Docs.path("etc", "jvm-pi.options")).lines().filter(l -> l.startsWith("-Xmx")).findFirst()
+                .orElseThrow(() -> new AssertionError("etc/jvm-pi.options sets -Xmx"));
+        Matcher m = Pattern.compile("-Xmx(\\d+)([mMgG])").matcher(xmx);
+        assertTrue(m.matches(), xmx);
+        long limit = Long.parseLong(m.group(1)) * (m.group(2).equalsIgnoreCase("g") ? 1L << 30 : 1L << 20);
         long heapMax = Http.stats(open.uri()).path("server").path("heapMaxBytes").asLong();
-        assertTrue(heapMax > 0 && heapMax <= 64L * 1024 * 1024, "-Xmx64m from etc/jvm-pi.options is in force: " + heapMax);
+        assertTrue(heapMax > 0 && heapMax <= limit, xmx + " from etc/jvm-pi.options is in force: heap max " + heapMax);
     }
 
     @Test
