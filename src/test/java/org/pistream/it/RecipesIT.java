@@ -8,7 +8,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,14 +68,9 @@ class RecipesIT {
         recipes = Docs.recipes(Docs.path("docs", "RECIPES.md"));
         assertEquals(RECIPES, List.copyOf(recipes.keySet()), "the page's recipe blocks, in order, are the ones this test runs");
         String hash = PasswordHash.create(PASSWORD.toCharArray(), new SecureRandom());
-        // The two start side by side: a JVM's start leaves a second core mostly idle.
-        CompletableFuture<ServerProcess> starting = CompletableFuture.supplyAsync(() -> startReadmeServer(
-                "--port", "0", "--address", "127.0.0.1", "--auth-user", USER, "--auth-password-hash", hash));
-        try {
-            open = startReadmeServer("--port", "0", "--address", "127.0.0.1");
-        } finally {
-            locked = starting.join();
-        }
+        locked = ServerProcess.startCommand(readmeRunCommand("--port", "0", "--address", "127.0.0.1",
+                "--auth-user", USER, "--auth-password-hash", hash), Map.of());
+        open = ServerProcess.startCommand(readmeRunCommand("--port", "0", "--address", "127.0.0.1"), Map.of());
     }
 
     @AfterAll
@@ -87,17 +80,6 @@ class RecipesIT {
         }
         if (open != null) {
             open.close();
-        }
-    }
-
-    private static ServerProcess startReadmeServer(String... flags) {
-        try {
-            return ServerProcess.startCommand(readmeRunCommand(flags), Map.of());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
