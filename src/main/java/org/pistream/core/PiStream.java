@@ -83,7 +83,8 @@ public final class PiStream extends Lifecycle {
         broadcaster.liveCheck(() -> camera.status().state() == CameraState.STREAMING);
         broadcaster.onDemand(camera::wake);
         this.requested = requested(settings);
-        this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos());
+        this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos(),
+                requested.resolution());
     }
 
     /** The built-in test pattern, another MJPEG server, or (the default) a supervised camera program. */
