@@ -32,11 +32,13 @@ class CameraModesIT {
     void switchingBetween640x480At30And1920x1080At15() throws Exception {
         String rpicamVid = ExternalTools.require("rpicam-vid").toAbsolutePath().toString();
         // Median frame interval: the pacing the camera was asked for is its shortest; a busy machine
-        // (the test suite on two cores) makes a 1080p frame's JPEG encoding slower, never faster.
+        // makes a 1080p frame's software JPEG encoding slower, never faster (6-9 fps measured with
+        // eight builds sharing two cores), hence the wide upper bound at 1080p. The lower bounds show
+        // each rate was honoured: 30 fps is not held to 15, 15 fps is not 30.
         double fast = medianIntervalMillis(rpicamVid, 640, 480, 30);
         assertTrue(fast >= 25 && fast <= 50, "640x480@30: median frame interval " + fast + " ms");
         double slow = medianIntervalMillis(rpicamVid, 1920, 1080, 15);
-        assertTrue(slow >= 60 && slow <= 250, "1920x1080@15: median frame interval " + slow + " ms");
+        assertTrue(slow >= 60 && slow <= 400, "1920x1080@15: median frame interval " + slow + " ms");
     }
 
     private static double medianIntervalMillis(String rpicamVid, int width, int height, int fps) throws Exception {
