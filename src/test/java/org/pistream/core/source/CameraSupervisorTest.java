@@ -131,6 +131,25 @@ class CameraSupervisorTest {
     }
 
     @Test
+    void aChattyProgramsStderrIsLoggedAtMostThirtyLinesPerTenSecondsAndItsLastTenKept() {
+        try (LogCapture cameraLog = new LogCapture("org.pistream.camera")) {
+            clock.hold();
+            FakeProcess chatty = new FakeProcess();
+            for (int i = 1; i <= 500; i++) {
+                chatty.writeStderr("frame=" + i + " fps=30 q=2.0 size=" + i * 10 + "kB");
+            }
+            launcher.then(chatty.exit(0));
+            start();
+            clock.awaitPauses(1);
+            assertEquals(30, cameraLog.lines().size(), "the rest held back");
+            List<String> kept = camera.status().lastStderr();
+            assertEquals(10, kept.size());
+            assertEquals("frame=500 fps=30 q=2.0 size=5000kB", kept.get(9));
+            assertEquals("rpicam-vid exited with code 0: frame=500 fps=30 q=2.0 size=5000kB", camera.status().lastError());
+        }
+    }
+
+    @Test
     void hungProgramIsEndedByTheWatchdogAndRestarted() {
         clock.hold();
         FakeProcess hung = new FakeProcess();
