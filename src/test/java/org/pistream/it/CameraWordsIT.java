@@ -69,8 +69,8 @@ class CameraWordsIT {
             JsonNode first = Http.awaitStats(server.uri(), WAIT, s -> s.at("/camera/lastError").isTextual());
             assertEquals(words, first.at("/camera/lastError").asText(), first.toString());
             assertEquals("rpicam", first.at("/camera/kind").asText());
-            assertEquals("ERROR: *** selected camera is not available ***",
-                    first.at("/camera/lastStderr").get(first.at("/camera/lastStderr").size() - 1).asText(), first.toString());
+            assertTrue(first.at("/camera/lastStderr").toString().contains("\"ERROR: *** selected camera is not available ***\""),
+                    first.toString());
             assertTrue(first.at("/camera/lastStderr").size() <= 10, first.toString());
             placeholderSaying(client, words);
 

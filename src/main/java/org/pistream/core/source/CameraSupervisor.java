@@ -88,7 +88,7 @@ public final class CameraSupervisor extends SupervisedSource {
     @Override
     protected void open() throws OpenFailed {
         terminateRequestedNanos = 0;
-        stderrTail.clear();
+        stderrTail.newRun();
         Process p;
         try {
             p = launcher.launch(command);

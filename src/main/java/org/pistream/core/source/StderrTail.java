@@ -40,6 +40,8 @@ final class StderrTail {
             + "illegal|unknown|not supported|unsupported|missing|permission", Pattern.CASE_INSENSITIVE);
 
     private final Deque<String> lines = new ArrayDeque<>();
+    /** Lines written since {@link #newRun()}, guarded by {@code lines}. */
+    private int linesThisRun;
 
     /**
      * Reads {@code err} to its end (the program exited or closed it), handing each line, in its
@@ -87,6 +89,7 @@ final class StderrTail {
                 lines.removeFirst();
             }
             lines.addLast(text);
+            linesThisRun++;
         }
     }
 
@@ -111,14 +114,17 @@ final class StderrTail {
         return Secrets.redact(out.toString().strip()); // ffmpeg, for one, prints its input URL with the password
     }
 
-    /** Forgets the lines of the last run: called as a new run starts. */
-    void clear() {
+    /**
+     * A new run starts: its reason will come from its own lines only. The last run's lines stay in
+     * {@link #lines()} until new ones push them out, so stats still show them while it starts again.
+     */
+    void newRun() {
         synchronized (lines) {
-            lines.clear();
+            linesThisRun = 0;
         }
     }
 
-    /** The kept lines, oldest first. */
+    /** The kept lines, of this run and the ones before, oldest first. */
     List<String> lines() {
         synchronized (lines) {
             return List.copyOf(lines);
@@ -126,14 +132,19 @@ final class StderrTail {
     }
 
     /**
-     * The camera's own words for what went wrong, or null when it wrote nothing: the last line that
+     * The camera's own words for what went wrong in this run, or null when it wrote nothing: the last line that
      * names trouble, with the one before it when that names trouble too (ffmpeg's
      * {@code Unrecognized option 'o'.} before {@code Error splitting the argument list}); else the
      * last line. libcamera's progress lines (below ERROR) are passed over and its time and thread
      * prefix is left out.
      */
     String reason() {
-        return reason(lines());
+        List<String> kept;
+        synchronized (lines) {
+            List<String> all = List.copyOf(lines);
+            kept = all.subList(all.size() - Math.min(all.size(), linesThisRun), all.size());
+        }
+        return reason(kept);
     }
 
     static String reason(List<String> kept) {

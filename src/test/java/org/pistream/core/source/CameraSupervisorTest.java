@@ -271,7 +271,8 @@ class CameraSupervisorTest {
         assertEquals(CameraState.MISCONFIGURED, trying.state(), "still misconfigured while the retry starts");
         assertEquals("camera misconfigured: rpicam-vid exited with code 255: ERROR: *** no cameras available ***",
                 trying.problem());
-        assertEquals(List.of(), trying.lastStderr(), "a new run's stderr starts empty");
+        assertEquals(List.of("ERROR: *** no cameras available ***", "ERROR: *** no cameras available ***",
+                "ERROR: *** no cameras available ***"), trying.lastStderr(), "the failed runs' words stay while it tries again");
     }
 
     @Test

@@ -120,7 +120,7 @@ class StderrTailTest {
     }
 
     @Test
-    void onlyTheLastTenLinesAreKeptAndClearForgetsThem() {
+    void onlyTheLastTenLinesAreKeptAndANewRunsReasonIsItsOwn() {
         StderrTail tail = new StderrTail();
         StringBuilder many = new StringBuilder();
         for (int i = 1; i <= 25; i++) {
@@ -131,9 +131,12 @@ class StderrTailTest {
         assertEquals(StderrTail.LINES_KEPT, tail.lines().size());
         assertEquals("line 16", tail.lines().get(0));
         assertEquals("line 25", tail.reason());
-        tail.clear();
-        assertEquals(List.of(), tail.lines());
-        assertNull(tail.reason());
+        tail.newRun();
+        assertEquals(StderrTail.LINES_KEPT, tail.lines().size(), "the last run's lines stay until new ones come");
+        assertNull(tail.reason(), "the new run has said nothing yet");
+        pump(tail, new ByteArrayInputStream("ERROR: *** no cameras available ***\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("ERROR: *** no cameras available ***", tail.reason());
+        assertEquals("line 17", tail.lines().get(0));
     }
 
     @Test
