@@ -101,7 +101,8 @@ public final class PiStream extends Lifecycle {
         controls.restarter(this::restart);
         broadcaster.liveCheck(() -> camera.status().state() == CameraState.STREAMING);
         broadcaster.onDemand(camera::wake);
-        this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos());
+        this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos(),
+                requested(settings).resolution());
     }
 
     /** The built-in test pattern, another MJPEG server, or (the default) a supervised camera program. */
@@ -117,14 +118,15 @@ public final class PiStream extends Lifecycle {
         if (settings.source() instanceof CameraSource.RpicamSource rpicam) {
             java.util.List<String> command = new java.util.ArrayList<>(rpicam.command(settings));
             command.addAll(controlArguments); // the rpicam controls changed from their defaults
-            return new CameraSupervisor("rpicam", command, settings.maxFrameBytes(), verify, sink,
+            return new CameraSupervisor(rpicam.kind(), command, settings.maxFrameBytes(), verify, sink,
                     Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
         }
         if (settings.source() instanceof CameraSource.HttpSource source) {
             return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(), verify, sink,
                     Backoff.cameraDefault(), timeout, settings.warmupFrames());
         }
-        return new CameraSupervisor(((CameraSource.CommandSource) settings.source()).command(), settings.maxFrameBytes(),
+        CameraSource.CommandSource command = (CameraSource.CommandSource) settings.source();
+        return new CameraSupervisor(command.kind(), command.command(), settings.maxFrameBytes(),
                 verify, sink, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
     }
 
@@ -202,7 +204,7 @@ public final class PiStream extends Lifecycle {
         Long ageMillis = real == null ? null : Math.max(0, (CameraSupervisor.nowMicros() - real.captureMicros()) / 1000);
         boolean up = !isStopping() && (status.state() == CameraState.IDLE || status.state() == CameraState.APPLYING
                 || freshFrame() != null);
-        return new Health(up, status.state(), ageMillis, status.problem());
+        return new Health(up, status.state(), ageMillis, status.problem(), status.lastError());
     }
 
     @Override
@@ -302,11 +304,17 @@ public final class PiStream extends Lifecycle {
      */
     public CameraStats stats() {
         CameraStatus status = camera.status();
-        return new CameraStats(name, startedAt, uptime(), health(status), source(status, camera.splitterCounters()),
+        return new CameraStats(name, startedAt, uptime(), health(status), source(status, camera.splitterCounters(),
+                        requested(settings())),
                 broadcaster.stats());
     }
 
-    private static SourceStats source(CameraStatus status, SplitterCounters counters) {
+    private static SourceStats.Requested requested(CameraSettings settings) {
+        return new SourceStats.Requested(orientation(settings, KeyTable.RESOLUTION, null), orientation(settings, KeyTable.FPS, null),
+                orientation(settings, KeyTable.QUALITY, null));
+    }
+
+    private static SourceStats source(CameraStatus status, SplitterCounters counters, SourceStats.Requested requested) {
         Map<String, Long> dropped = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
             dropped.put(reason.key(), counters == null ? 0 : counters.dropped(reason));
@@ -314,7 +322,7 @@ public final class PiStream extends Lifecycle {
         return new SourceStats(status.kind(), status.description(), status.state(), status.pid() < 0 ? null : status.pid(),
                 status.starts(), status.restarts(), status.watchdogKills(), status.lastExitCode(), status.lastError(),
                 status.problem(), status.warmupDiscarded(), status.frameBufferBytes(), dropped,
-                counters == null ? 0 : counters.garbageBytes());
+                counters == null ? 0 : counters.garbageBytes(), status.lastStderr(), requested);
     }
 
     /** The settings in force: the configured ones with the control changes applied since. */
