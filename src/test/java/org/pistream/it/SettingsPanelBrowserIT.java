@@ -98,8 +98,21 @@ class SettingsPanelBrowserIT {
                 throw new AssertionError(e);
             }
         });
+        // A switch: mirrored, the test pattern's last bar (blue) is at the left of the picture the page shows.
+        browser.await("grey at the picture's left", WAIT, () -> leftIsBlue() == Boolean.FALSE);
+        browser.script("document.getElementById('setting-hflip').click();");
+        browser.await("blue at the picture's left after hflip", WAIT, () -> leftIsBlue() == Boolean.TRUE);
+        assertEquals(true, ControlsIT.control(ControlsIT.controls(server.uri(), "/controls"), "hflip").get("value").asBoolean());
         List<String> errors = browser.consoleErrors();
         assertTrue(errors.isEmpty(), "browser console errors: " + errors);
+    }
+
+    /** Whether the shown picture's top-left corner is blue (mirrored test pattern), as the page draws it; null before a picture. */
+    private static Boolean leftIsBlue() {
+        return (Boolean) browser.script("var img = document.getElementById('live'); if (!img.naturalWidth) { return null; }"
+                + " var c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;"
+                + " var g = c.getContext('2d'); g.drawImage(img, 0, 0); var p = g.getImageData(5, 5, 1, 1).data;"
+                + " return p[2] > 150 && p[0] < 60;");
     }
 
     @Test
