@@ -178,13 +178,19 @@ public final class SettingsLoader {
         boolean explicitCmd = isSet(config, KeyTable.CAMERA_CMD);
         boolean explicitArgs = isSet(config, KeyTable.CAMERA_ARGS);
         if (camera.equals(AUTO)) {
-            if (!explicitCmd && !explicitArgs) {
+            if (isSet(config, KeyTable.CAMERA)) {
+                // auto on purpose: a program given too is a contradiction, unless it is only the defaults written out
+                // (the packaged config file with every line uncommented).
+                for (Key<String> given : List.of(KeyTable.CAMERA_CMD, KeyTable.CAMERA_ARGS)) {
+                    if (isSet(config, given) && !values.get(given).trim().equals(given.defaultValue())) {
+                        throw new InvalidSettingException(given.configKey(), values.get(given), "runs a camera program: it cannot be combined with "
+                                + KeyTable.CAMERA.configKey() + "=auto (leave " + KeyTable.CAMERA.configKey() + " unset, or set it to command)");
+                    }
+                }
                 return auto(lookup);
             }
-            if (isSet(config, KeyTable.CAMERA)) {
-                Key<String> given = explicitCmd ? KeyTable.CAMERA_CMD : KeyTable.CAMERA_ARGS;
-                throw new InvalidSettingException(given.configKey(), values.get(given), "runs a camera program: it cannot be combined with "
-                        + KeyTable.CAMERA.configKey() + "=auto (leave " + KeyTable.CAMERA.configKey() + " unset, or set it to command)");
+            if (!explicitCmd && !explicitArgs) {
+                return auto(lookup);
             }
             camera = "command"; // an explicit camera-cmd or camera-args without camera: the program, as before auto
         }
