@@ -188,6 +188,8 @@ class V4l2AndAutoSettingsTest {
         String both = assertThrows(InvalidSettingException.class, () -> load(none, "pistream.camera", "auto", "pistream.camera-cmd", "ffmpeg"))
                 .getMessage();
         assertTrue(both.startsWith("Invalid pistream.camera-cmd: runs a camera program: it cannot be combined with pistream.camera=auto"), both);
+        assertTrue(load(none, "pistream.camera", "auto", "pistream.camera-cmd", "rpicam-vid").cameras().get(0).source()
+                instanceof CameraSource.AutoSource, "auto with the defaults written out (the packaged file uncommented) is auto");
         assertTrue(load(none, "pistream.camera-url", "http://cam.local/stream").cameras().get(0).source() instanceof CameraSource.HttpSource);
     }
 }

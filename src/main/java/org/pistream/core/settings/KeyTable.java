@@ -42,7 +42,8 @@ public final class KeyTable {
             + " 'rpicam[:INDEX]' is a Pi camera module through rpicam-vid; 'v4l2:DEVICE' is a USB webcam (/dev/video0,"
             + " /dev/v4l/by-id/...), its MJPEG passed through, or encoded by ffmpeg when it has none;"
             + " 'test-pattern[:WxH][@FPS]' is the built-in camera;"
-            + " NAME=SOURCE (repeatable) adds a named camera at /cam/NAME/: SOURCE is a test pattern, an http:// URL or a command line")
+            + " NAME=SOURCE (repeatable) adds a named camera at /cam/NAME/: SOURCE is rpicam[:INDEX], v4l2:DEVICE, a test pattern,"
+            + " an http:// URL or a command line")
             .required().flag(Key.Flag.REPEATED).shown();
     public static final Key<String> CAMERA_CMD = Key.text("camera-cmd", "rpicam-vid",
             "camera program that writes MJPEG to stdout").required();
