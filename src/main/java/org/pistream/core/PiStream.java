@@ -99,7 +99,7 @@ public final class PiStream extends Lifecycle {
             return camera(new CameraSettings(settings.name(), auto.chosen(), settings.values()), sink);
         }
         if (settings.source() instanceof CameraSource.V4l2Source v4l2) {
-            return new CameraSupervisor(CameraSource.V4l2Source.KIND, v4l2.command(settings), settings.maxFrameBytes(), verify, sink,
+            return new CameraSupervisor(v4l2.kind(), v4l2.command(settings), settings.maxFrameBytes(), verify, sink,
                     Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
         }
         if (settings.source() instanceof CameraSource.TestPatternSource pattern) {

@@ -131,6 +131,11 @@ public sealed interface CameraSource {
             java.util.Objects.requireNonNull(device, "device");
         }
 
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
         /** A device not looked at yet: the settings loader chooses its mode. */
         public static V4l2Source unprobed(String device) {
             return new V4l2Source(device, null, 0, 0, 0, null);
@@ -254,6 +259,12 @@ public sealed interface CameraSource {
             if (chosen instanceof AutoSource) {
                 throw new IllegalArgumentException("auto chooses a camera, not another auto");
             }
+        }
+
+        /** The chosen camera's kind, or {@code none}. */
+        @Override
+        public String kind() {
+            return chosen == null ? "none" : chosen.kind();
         }
 
         @Override
