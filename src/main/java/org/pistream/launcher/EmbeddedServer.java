@@ -124,6 +124,13 @@ public final class EmbeddedServer {
             return settings;
         }
 
+        /** The cameras the webapp runs, or null before its context started (tests look inside the fan-out). */
+        public Cameras cameras() {
+            ServletContextHandler context = server.getDescendant(ServletContextHandler.class);
+            return context != null && context.getServletContext().getAttribute(PiStreamContextListener.APP_ATTRIBUTE)
+                    instanceof Cameras app ? app : null;
+        }
+
         @Override
         public void close() throws Exception {
             if (!server.isStopped()) {

@@ -116,6 +116,18 @@ public final class FrameBroadcaster extends Lifecycle {
         return parts;
     }
 
+    /** Off-heap buffers that frames in the ring or clients' writes hold now; 0 without a pool. */
+    public int offHeapBuffersInUse() {
+        PartPool pool = parts;
+        return pool == null ? 0 : pool.buffersInUse();
+    }
+
+    /** Direct memory the off-heap pool holds, idle or in use; 0 without a pool. */
+    public long offHeapBytes() {
+        PartPool pool = parts;
+        return pool == null ? 0 : pool.allocatedBytes();
+    }
+
     /** Tells whether the camera is delivering now; when not, a newcomer waits for the next frame. */
     public void liveCheck(BooleanSupplier cameraLive) {
         liveCheck = cameraLive;
