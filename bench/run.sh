@@ -17,7 +17,9 @@
 # for the columns), with a line before each configuration giving the frames, fps and `uptime`.
 # pi-stream runs with the small-board JVM options of etc/jvm-pi.options; WAR= picks another build
 # (e.g. an older one, for a before/after in the same session) and PISTREAM_ARGS= adds flags
-# (e.g. "--verify-frames headers" to weigh the frame check apart from the fan-out).
+# (e.g. "--verify-frames headers" to weigh the frame check apart from the fan-out); WAR_BEFORE= runs
+# a second build right before it in each configuration (row pi-stream-before), for a before/after
+# under the same load.
 set -euo pipefail
 GIVEN_WAR=${WAR:-}
 source "$(dirname "$0")/common.sh"
@@ -45,6 +47,15 @@ frames_for() {
     echo "$dir"
 }
 
+# pi_stream NAME WAR FRAMES FPS CLIENTS: one pi-stream row.
+pi_stream() {
+    local name=$1 war=$2 frames=$3 fps=$4 clients=$5
+    "$TOOLS/bench-run.sh" --name "$name" --out "$OUT" --clients "$clients" --duration "$DURATION" --idle-wait "$IDLE_WAIT" --settle 4 \
+        ${LOAD_ARGS:+--load-args "$LOAD_ARGS"} \
+        --server "java $JVM_OPTS -jar $war --port $PORT --address 127.0.0.1 --stats-interval 0 --max-clients 5000 --max-connections 6000 --max-connections-per-address 0 --max-clients-per-address 0 ${PISTREAM_ARGS:-} --camera-cmd $TOOLS/feeder --camera-args '--frames $frames --out - --fps $fps --quiet'" \
+        --url "127.0.0.1:$PORT/stream"
+}
+
 # one_config FRAMES FPS CLIENTS: every server, one after the other, with the same load.
 one_config() {
     local frames=$1 fps=$2 clients=$3
@@ -56,10 +67,10 @@ one_config() {
         ${LOAD_ARGS:+--load-args "$LOAD_ARGS"} \
         --pipe --feeder "$feed --out -" --server "$TOOLS/limit-server $PORT" --url "127.0.0.1:$PORT/stream"
 
-    "$TOOLS/bench-run.sh" --name pi-stream --out "$OUT" --clients "$clients" --duration "$DURATION" --idle-wait "$IDLE_WAIT" --settle 4 \
-        ${LOAD_ARGS:+--load-args "$LOAD_ARGS"} \
-        --server "java $JVM_OPTS -jar $WAR --port $PORT --address 127.0.0.1 --stats-interval 0 --max-clients 5000 --max-connections 6000 --max-connections-per-address 0 --max-clients-per-address 0 ${PISTREAM_ARGS:-} --camera-cmd $TOOLS/feeder --camera-args '--frames $frames --out - --fps $fps --quiet'" \
-        --url "127.0.0.1:$PORT/stream"
+    if [ -n "${WAR_BEFORE:-}" ]; then
+        pi_stream pi-stream-before "$WAR_BEFORE" "$frames" "$fps" "$clients"
+    fi
+    pi_stream pi-stream "$WAR" "$frames" "$fps" "$clients"
 
     if [ -n "${MJPG_STREAMER:-}" ]; then
         local drop=$WORK/mjpg-in
