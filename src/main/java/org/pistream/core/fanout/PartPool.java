@@ -58,10 +58,19 @@ final class PartPool {
             overBudget++;
             return null;
         }
+        ByteBuffer buffer;
+        try {
+            buffer = ByteBuffer.allocateDirect((int) capacity);
+        } catch (OutOfMemoryError directMemoryFull) {
+            // -XX:MaxDirectMemorySize is shared with the server's own buffers (one per viewer): when
+            // it is reached, this frame goes out from the heap rather than failing the camera thread.
+            overBudget++;
+            return null;
+        }
         allocatedBytes += capacity;
         allocations++;
         inUse++;
-        return ByteBuffer.allocateDirect((int) capacity);
+        return buffer;
     }
 
     /** Takes back a buffer from {@link #take} that nothing reads any more. */
