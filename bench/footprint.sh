@@ -8,6 +8,7 @@
 #   bench/footprint.sh                                  (target/pi-stream.war, built first)
 #   BUILD=0 bench/footprint.sh base=/tmp/base.war new=target/pi-stream.war 'c1=target/pi-stream.war,-XX:TieredStopAtLevel=1'
 #   STARTUP=0 NMT=0 bench/footprint.sh                  (memory only)
+#   OPTIONS=/tmp/old-jvm-pi.options bench/footprint.sh  (another options file, e.g. git show HEAD~1:etc/jvm-pi.options)
 #
 # Each argument is a variant NAME=WAR[,EXTRA_JVM_OPTIONS], as for bench/startup.sh. Per variant:
 #   idle      one server, 720p camera, no viewer, IDLE seconds after the first frame: VmRSS
@@ -37,7 +38,9 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 bench_setup
 [ -d "$FRAMES_720" ] || "$TOOLS/make-frames.sh" "$FRAMES_720" 1280x720 60 >/dev/null
 mkdir -p "$OUT"
-JVM_OPTS=$(grep -v '^#' "$ROOT/etc/jvm-pi.options" | tr '\n' ' ')
+# OPTIONS: another JVM options file in place of etc/jvm-pi.options (e.g. an older one, to compare).
+export OPTIONS=${OPTIONS:-$ROOT/etc/jvm-pi.options}
+JVM_OPTS=$(grep -v '^#' "$OPTIONS" | tr '\n' ' ')
 URL=http://127.0.0.1:$PORT
 SERVER=""
 trap '[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true' EXIT

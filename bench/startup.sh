@@ -15,8 +15,8 @@
 # BUILD=0 skips building the WAR; results also go to $OUT/startup.md.
 # CPUS=0 runs the server (and its camera) on those CPUs only (taskset -c), e.g. one core of two.
 # LAUNCHER=1 starts the way the service does: packaging/bin/pi-stream (pointed at the variant's WAR and
-# etc/jvm-pi.options, EXTRA as JAVA_OPTS) with a cache folder of its own per variant, after one
-# untimed start and stop that writes the class-data archive, as the service's first run does.
+# etc/jvm-pi.options, EXTRA as JAVA_OPTS) with a cache folder of its own per variant, after two
+# untimed starts: the first writes the class-data archive when it stops, the second checks it.
 set -euo pipefail
 WORK=${WORK:-/tmp/pistream-bench-start}
 source "$(dirname "$0")/common.sh"
@@ -29,7 +29,9 @@ VARIANTS=("$@")
 [ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=("pi-stream=$WAR")
 bench_setup
 mkdir -p "$OUT"
-JVM_OPTS=$(grep -v '^#' "$ROOT/etc/jvm-pi.options" | tr '\n' ' ')
+# OPTIONS: another JVM options file in place of etc/jvm-pi.options (e.g. an older one, to compare).
+OPTIONS=${OPTIONS:-$ROOT/etc/jvm-pi.options}
+JVM_OPTS=$(grep -v '^#' "$OPTIONS" | tr '\n' ' ')
 CPUS=${CPUS:-}
 LAUNCHER=${LAUNCHER:-0}
 TICK=$(getconf CLK_TCK)
@@ -100,10 +102,10 @@ start_once() {
 launcher_copy() {
     local war dir
     war=$(readlink -f "$1")
-    dir=$WORK/launcher-$(echo "$war" | cksum | cut -d' ' -f1)
+    dir=$WORK/launcher-$(echo "$war $OPTIONS" | cksum | cut -d' ' -f1)
     if [ ! -x "$dir/pi-stream" ]; then
         mkdir -p "$dir/cache"
-        cp "$ROOT/etc/jvm-pi.options" "$dir/jvm.options"
+        cp "$OPTIONS" "$dir/jvm.options"
         sed -e "s|^WAR=.*|WAR=$war|" -e "s|^OPTIONS=.*|OPTIONS=$dir/jvm.options|" "$ROOT/packaging/bin/pi-stream" >"$dir/pi-stream"
         chmod +x "$dir/pi-stream"
     fi
@@ -117,13 +119,14 @@ median() {
 RAW=$WORK/startup-raw.txt
 : >"$RAW"
 if [ "$LAUNCHER" = 1 ]; then
-    # The service's first run: it writes the class-data archive when it stops (not timed).
+    # The service's first run writes the class-data archive when it stops, the second checks it (not timed).
     rm -rf "$WORK"/launcher-*
     for v in "${VARIANTS[@]}"; do
         spec=${v#*=}
         war=${spec%%,*}
         extra=""
         [ "$spec" = "$war" ] || extra=${spec#*,}
+        start_once "$war" "$extra" "${CAMERAS%% *}" >/dev/null
         start_once "$war" "$extra" "${CAMERAS%% *}" >/dev/null
     done
 fi
