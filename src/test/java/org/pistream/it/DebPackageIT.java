@@ -57,6 +57,8 @@ class DebPackageIT {
     private static final List<Path> SYSTEMD_STATE = List.of(Path.of("/etc/systemd"),
             Path.of("/var/lib/systemd/deb-systemd-helper-enabled"), Path.of("/var/lib/systemd/deb-systemd-helper-masked"));
     private static final long MIB = 1024 * 1024;
+    /** The unit's TimeoutStopSec: a stop that writes the class-data archive may take a busy machine a while. */
+    private static final Duration STOP_WRITING_ARCHIVE = Duration.ofSeconds(60);
 
     static String version() {
         return System.getProperty("pistream.version", "0.1.0-SNAPSHOT");
@@ -347,8 +349,9 @@ class DebPackageIT {
             String status = Files.readString(Path.of("/proc", Long.toString(server.pid()), "status"));
             assertTrue(status.matches("(?s).*\nUid:\\s+" + uid + "\\s+" + uid + "\\s.*"), "runs as pi-stream:\n" + status);
             assertTrue(status.matches("(?s).*\nGroups:[^\n]*\\b" + videoGid + "\\b.*"), "in the video group:\n" + status);
-            // The unit's SuccessExitStatus=143: what the JVM ends with after SIGTERM.
-            assertEquals(143, server.stop(), server.output());
+            // The unit's SuccessExitStatus=143: what the JVM ends with after SIGTERM. This stop writes the
+            // class-data archive, which may take a busy machine a while: the unit's TimeoutStopSec.
+            assertEquals(143, server.stop(STOP_WRITING_ARCHIVE), server.output());
         }
         List<Path> written = archives(cache);
         assertEquals(1, written.size(), "the first stop writes the class-data archive: " + written);
@@ -381,7 +384,7 @@ class DebPackageIT {
             assertTrue(server.output().contains("class-data archive " + damaged + " is damaged; removed"), server.output());
             String maps = Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps"));
             assertFalse(maps.contains(cache.toString()), "no archive of the cache mapped after a damaged one");
-            assertEquals(143, server.stop(), server.output());
+            assertEquals(143, server.stop(STOP_WRITING_ARCHIVE), server.output());
         }
         written = archives(cache);
         assertEquals(List.of(damaged), written, "the stop writes a new archive in the damaged one's place");
