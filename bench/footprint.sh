@@ -20,7 +20,7 @@
 # where the committed memory goes (NMT itself costs a few MB, so its run is not the RSS figure).
 # STARTUP=1 (default) then runs bench/startup.sh with CPUS=0,1 and CPUS=0 (RUNS starts each), the
 # way the service starts: the installed launcher (packaging/bin/pi-stream) with its class-data
-# archive made by a first run (LAUNCHER=1). Memory is steady from run to run; the wall times move
+# archive written by a first run and checked by a second (LAUNCHER=1). Memory is steady from run to run; the wall times move
 # with the machine's load, which is printed with them. Results also go to $OUT/footprint.md.
 set -euo pipefail
 WORK=${WORK:-/tmp/pistream-bench-footprint}
