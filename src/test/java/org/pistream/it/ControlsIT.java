@@ -30,6 +30,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pistream.core.settings.PasswordHash;
+import org.pistream.core.source.detect.V4l2StandIn;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -344,5 +345,51 @@ class ControlsIT {
             assertEquals(400, bad.statusCode());
             assertEquals("contrast: 16 is not allowed; must be a number from 0 to 15.99", JSON.readTree(bad.body()).get("error").asText());
         }
+    }
+
+    @Test
+    void v4l2ControlsApplyLiveWithoutARestart() throws Exception {
+        ExternalTools.require("bash");
+        ExternalTools.require("ffmpeg");
+        // STAND-IN v4l2-ctl (src/test/standins): a webcam whose listings are real v4l2-ctl outputs (sources in the samples).
+        V4l2StandIn standIn = new V4l2StandIn(state.resolve("v4l2"))
+                .card("usb-0000:01:00.0-1.1", "Integrated_Webcam_HD: Integrate", "/dev/video0", "/dev/video1")
+                .node("video0", "v4l2-formats-integrated-webcam.txt", "v4l2-ctrls-c920-like.txt")
+                .node("video1", "v4l2-formats-metadata-node.txt", null)
+                .write();
+        Map<String, String> env = Map.of("PATH", V4l2StandIn.DIR + ":" + System.getenv("PATH"), "V4L2_STANDIN_DIR",
+                standIn.root().toString());
+        try (ServerProcess server = ServerProcess.start(env, List.of(), "--port", "0", "--address", "127.0.0.1",
+                "--camera", "v4l2:/dev/video0", "--resolution", "640x480", "--fps", "15", "--stats-interval", "0",
+                "--state-dir", state.toString())) {
+            JsonNode listing = controls(server.uri(), "/controls");
+            assertEquals("v4l2", listing.get("kind").asText());
+            assertEquals("live", control(listing, "brightness").get("apply").asText());
+            assertEquals(128, control(listing, "brightness").get("value").asInt());
+            assertTrue(control(listing, "white_balance_temperature").get("inactive").asBoolean(), listing.toString());
+            assertEquals("60 Hz", control(listing, "power_line_frequency").at("/menu/2/label").asText());
+            try (MjpegClient stream = MjpegClient.open(server.uri(), "/stream")) {
+                readUntilSize(stream, 640, 480);
+                HttpResponse<String> r = post(server.uri(), "/controls", "{\"brightness\": 90, \"power_line_frequency\": 1}");
+                assertEquals(200, r.statusCode(), r.body());
+                assertFalse(JSON.readTree(r.body()).get("restart").asBoolean(), r.body());
+                // No frame gap: the next parts are camera frames, never an "applying settings" picture.
+                for (int i = 0; i < 15; i++) {
+                    assertFalse(stream.readPart().isPlaceholder(), "a live change shows no placeholder");
+                }
+            }
+            JsonNode now = controls(server.uri(), "/controls");
+            assertEquals(90, control(now, "brightness").get("value").asInt());
+            assertEquals(1, control(now, "power_line_frequency").get("value").asInt());
+            assertEquals(1, server.lines().stream().filter(l -> l.contains("Camera started: pid")).count(), "no restart");
+            assertTrue(server.output().contains("Settings changed by from 127.0.0.1: brightness 128 -> 90, power_line_frequency"
+                    + " 2 -> 1 (live)"), server.output());
+            HttpResponse<String> bad = post(server.uri(), "/controls", "{\"brightness\": 300}");
+            assertEquals(400, bad.statusCode());
+            assertEquals("brightness: 300 is not allowed; must be a whole number from 0 to 255",
+                    JSON.readTree(bad.body()).get("error").asText());
+        }
+        assertEquals(Map.of("default.brightness", "90", "default.power_line_frequency", "1"),
+                properties(state.resolve("controls.properties")));
     }
 }

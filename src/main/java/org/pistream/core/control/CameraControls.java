@@ -53,10 +53,17 @@ public final class CameraControls {
         this.logPrefix = logPrefix;
     }
 
-    /** The provider for {@code settings}' kind: rpicam's options, or none (V4L2 comes with its source kind). */
+    /**
+     * The provider for {@code settings}' kind (for {@code auto}, the chosen camera's): rpicam's options,
+     * a V4L2 device's own controls through the same {@code v4l2-ctl} its source streams with, or none.
+     */
     public static ControlProvider providerFor(CameraSettings settings) {
-        if (settings.source() instanceof CameraSource.RpicamSource rpicam) {
+        CameraSource source = StreamControls.effective(settings.source());
+        if (source instanceof CameraSource.RpicamSource rpicam) {
             return new RpicamControls(rpicam.extra());
+        }
+        if (source instanceof CameraSource.V4l2Source v4l2) {
+            return new V4l2Controls("v4l2-ctl", v4l2.device(), ShortCommand.system(Map.of(), java.time.Duration.ofSeconds(5)));
         }
         return ControlProvider.NONE;
     }

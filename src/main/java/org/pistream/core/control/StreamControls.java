@@ -33,9 +33,18 @@ public final class StreamControls {
     private StreamControls() {
     }
 
-    /** The stream controls of {@code camera} with its values; empty for a kind that has none (a command, a URL). */
+    /** The source that makes the frames: for {@code auto}, the camera it chose. */
+    static CameraSource effective(CameraSource source) {
+        return source instanceof CameraSource.AutoSource auto && auto.chosen() != null ? auto.chosen() : source;
+    }
+
+    /**
+     * The stream controls of {@code camera} with its values; empty for a kind that has none (a command, a
+     * URL; a V4L2 webcam for now: its mode is chosen from the camera's list at start, so a new size or rate
+     * would need that choice again).
+     */
     public static List<Control> of(CameraSettings camera) {
-        CameraSource source = camera.source();
+        CameraSource source = effective(camera.source());
         boolean rpicam = source instanceof CameraSource.RpicamSource;
         if (!rpicam && !(source instanceof CameraSource.TestPatternSource)) {
             return List.of();

@@ -39,8 +39,14 @@ public record CameraStatus(String kind, String description, CameraState state, l
                 watchdogKills, warmupDiscarded, frameBufferBytes, lastStderr);
     }
 
+    /** The kind of a server without a camera ({@link NoCamera}): its {@code lastError} is the whole story. */
+    public static final String NONE = "none";
+
     /** Why viewers see no picture, in a few words, or null while frames flow. */
     public String problem() {
+        if (NONE.equals(kind) && lastError != null) {
+            return lastError;
+        }
         switch (state) {
             case STARTING:
             case IDLE:

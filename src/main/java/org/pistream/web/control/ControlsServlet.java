@@ -16,7 +16,6 @@ import org.pistream.core.PiStream;
 import org.pistream.core.control.CameraControls;
 import org.pistream.core.control.Control;
 import org.pistream.core.control.ControlException;
-import org.pistream.core.settings.CameraSource;
 import org.pistream.core.source.CameraState;
 import org.pistream.web.security.SecurityCounters;
 import org.pistream.web.stream.NoCache;
@@ -118,7 +117,7 @@ public final class ControlsServlet extends HttpServlet {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("camera", app.name());
-        m.put("kind", kind(app.settings().source()));
+        m.put("kind", app.settings().source().kind());
         m.put("state", app.camera().status().state().key());
         m.put("applying", app.camera().status().state() == CameraState.APPLYING);
         m.put("canChange", refusal == null);
@@ -127,16 +126,6 @@ public final class ControlsServlet extends HttpServlet {
         }
         m.put("controls", controls);
         return m;
-    }
-
-    static String kind(CameraSource source) {
-        if (source instanceof CameraSource.RpicamSource) {
-            return "rpicam";
-        }
-        if (source instanceof CameraSource.TestPatternSource) {
-            return "test-pattern";
-        }
-        return source instanceof CameraSource.HttpSource ? "http" : "command";
     }
 
     /** Runs {@code task} on the camera's controls thread; 503 when it is busy with too many changes. */
