@@ -155,8 +155,16 @@ public final class Launcher {
      * here and the port is its 8080), with the flag for the next port; or why else it failed.
      */
     static String bindFailure(int port, String address, String flag, IOException e, OctoPiCheck.Found octoPi) {
-        String reason = firstLine(String.valueOf(e.getMessage()));
-        if (!(e instanceof BindException) || !reason.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+        // Jetty wraps the JDK's exception ("Failed to bind to /0.0.0.0:8080"); the JDK's says why.
+        Throwable why = e;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof BindException) {
+                why = c;
+                break;
+            }
+        }
+        String reason = firstLine(String.valueOf(why.getMessage()));
+        if (!(why instanceof BindException) || !reason.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
             String hint = port > 0 && port < 1024 && reason.contains("ermission") ? " (ports below 1024 need root)" : "";
             return "cannot listen on " + address + " port " + port + ": " + reason + hint;
         }

@@ -83,6 +83,9 @@ class OctoPiCheckTest {
                 "OctoPi's webcam is on 8080 only");
         assertEquals("cannot listen on 0.0.0.0 port 80: Permission denied (ports below 1024 need root)",
                 Launcher.bindFailure(80, "0.0.0.0", "--port", new BindException("Permission denied"), null));
+        assertEquals("Port 8080 already in use on 0.0.0.0: is another pi-stream or webcam server running? Stop it, or start"
+                + " pi-stream with --port 8081", Launcher.bindFailure(8080, "0.0.0.0", "--port",
+                new IOException("Failed to bind to /0.0.0.0:8080", inUse), null), "as Jetty wraps it");
         assertEquals("cannot listen on 192.0.2.99 port 8080: Cannot assign requested address",
                 Launcher.bindFailure(8080, "192.0.2.99", "--port", new BindException("Cannot assign requested address"), null));
     }
