@@ -135,6 +135,9 @@ class CamerasPageBrowserIT {
         assertEquals("streaming", browser.find("status").getAttribute("data-state"));
         assertEquals("3 cameras", browser.find("resolution").getText());
 
+        assertEquals(Boolean.TRUE, browser.script(
+                "return Array.from(document.querySelectorAll('.tile-name')).every(function (n) { return n.scrollWidth <= n.clientWidth; });"),
+                "each camera's name shows whole");
         Map<String, Object> wide = layout();
         assertTilesFillTheStage(wide);
         System.out.println("Desktop 1280x800, 3 cameras: " + wide);
