@@ -16,7 +16,7 @@ PORT=${PORT:-18470}
 OUT=${OUT:-$WORK/results}
 LOAD_ARGS=${LOAD_ARGS:-}
 FPS=${FPS:-30}
-# Every viewer holds a socket in the server and one in the load tool (README: Tuning).
+# Every viewer holds a socket in the server and one in the load tool (docs/TUNING.md).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 bench_setup
 # JVM_EXTRA adds options to the Pi's, e.g. JVM_EXTRA=-XX:TieredStopAtLevel=1 to weigh C1 only.
