@@ -145,10 +145,10 @@ public final class PiStreamContextListener implements ServletContextListener {
             CameraServlet.Endpoints main = endpointsOf.apply(started.main());
             register(context, "stream", main.stream(), "/stream");
             register(context, "snapshot", main.snapshot(), "/snapshot");
-            register(context, "root", new RootServlet(main.stream(), main.snapshot()), ""); // "": the context root exactly
             register(context, "stats", main.stats(), "/stats");
             register(context, "controls", main.controls(), "/controls");
-            register(context, "cameras", new CameraServlet(byName), "/" + CameraServlet.PATH + "/*");
+            // "": the context root exactly, which serves the camera ?camera= names, the default one without it.
+            register(context, "cameras", new CameraServlet(byName, started.defaultName()), "", "/" + CameraServlet.PATH + "/*");
             @SuppressWarnings("unchecked")
             Supplier<Map<String, Object>> connections = context.getAttribute(CONNECTIONS_ATTRIBUTE) instanceof Supplier<?> s
                     ? (Supplier<Map<String, Object>>) s : null;
@@ -159,7 +159,7 @@ public final class PiStreamContextListener implements ServletContextListener {
                 FilterRegistration.Dynamic perAddress = context.addFilter("clients-per-address",
                         new ClientsPerAddress(settings.limits().maxClientsPerAddress(), counters));
                 perAddress.setAsyncSupported(true);
-                perAddress.addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, "stream", "root", "cameras");
+                perAddress.addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, "stream", "cameras");
             }
             // The page's static files come from the container's default servlet; these are their headers.
             FilterRegistration.Dynamic page = context.addFilter("page-headers", new PageHeaders());
