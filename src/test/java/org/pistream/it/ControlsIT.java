@@ -164,7 +164,7 @@ class ControlsIT {
             JsonNode stats = Http.stats(server.uri());
             assertEquals("160x120", stats.at("/camera/settings/resolution").asText(), stats.toString());
             assertEquals(0, stats.at("/camera/restarts").asInt(), "a restart for new settings is not a fault");
-            assertTrue(server.output().contains("Settings changed by from 127.0.0.1: resolution 320x240 -> 160x120, vflip false ->"
+            assertTrue(server.output().contains("Settings changed from 127.0.0.1: resolution 320x240 -> 160x120, vflip false ->"
                     + " true (restarting the camera)"), server.output());
         }
     }
@@ -234,7 +234,7 @@ class ControlsIT {
                 "--stats-interval", "0", "--trusted-proxies", "127.0.0.1", "--allow-remote-control")) {
             HttpResponse<String> r = post(server.uri(), "/controls", "{\"fps\": 5}", "X-Forwarded-For", "192.0.2.7");
             assertEquals(200, r.statusCode(), r.body());
-            assertTrue(server.output().contains("Settings changed by from 192.0.2.7: fps 10 -> 5"), server.output());
+            assertTrue(server.output().contains("Settings changed from 192.0.2.7: fps 10 -> 5"), server.output());
         }
     }
 
@@ -382,7 +382,7 @@ class ControlsIT {
             assertEquals(90, control(now, "brightness").get("value").asInt());
             assertEquals(1, control(now, "power_line_frequency").get("value").asInt());
             assertEquals(1, server.lines().stream().filter(l -> l.contains("Camera started: pid")).count(), "no restart");
-            assertTrue(server.output().contains("Settings changed by from 127.0.0.1: brightness 128 -> 90, power_line_frequency"
+            assertTrue(server.output().contains("Settings changed from 127.0.0.1: brightness 128 -> 90, power_line_frequency"
                     + " 2 -> 1 (live)"), server.output());
             HttpResponse<String> bad = post(server.uri(), "/controls", "{\"brightness\": 300}");
             assertEquals(400, bad.statusCode());

@@ -160,7 +160,7 @@ public final class CameraControls {
         StringBuilder what = new StringBuilder();
         changed.forEach((name, v) -> what.append(what.length() == 0 ? "" : ", ").append(name).append(' ').append(v[0])
                 .append(" -> ").append(v[1]));
-        statsLog.info("{}Settings changed by {}: {}{}", logPrefix, who, what, restart ? " (restarting the camera)" : " (live)");
+        statsLog.info("{}Settings changed {}: {}{}", logPrefix, who, what, restart ? " (restarting the camera)" : " (live)");
         store.save(camera, applied);
         Restarter r = restarter;
         if (restart && r != null) {

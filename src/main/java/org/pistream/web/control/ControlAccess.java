@@ -49,7 +49,7 @@ public final class ControlAccess {
     /** Who made a change, for the log: the user (when authentication is on) and the address. */
     public static String who(HttpServletRequest request) {
         Object user = request.getAttribute(BasicAuthFilter.USER_ATTRIBUTE);
-        return (user == null ? "" : "'" + user + "' ") + "from " + request.getRemoteAddr();
+        return (user == null ? "" : "by '" + user + "' ") + "from " + request.getRemoteAddr();
     }
 
     static String crossSite(HttpServletRequest request) {
