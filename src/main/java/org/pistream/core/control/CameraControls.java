@@ -145,10 +145,10 @@ public final class CameraControls {
         if (changed.isEmpty()) {
             return new Change(Map.of(), false);
         }
+        // A V4L2 camera's mode is chosen again here: it may refuse, before anything changed.
+        CameraSettings next = stream.isEmpty() ? settings : StreamControls.with(settings, stream);
         provider.apply(own); // a live device may refuse: then nothing else changed either
-        if (!stream.isEmpty()) {
-            settings = StreamControls.with(settings, stream);
-        }
+        settings = next;
         changed.forEach((name, values) -> {
             if (values[1] == null) {
                 applied.remove(name);
@@ -161,6 +161,9 @@ public final class CameraControls {
         changed.forEach((name, v) -> what.append(what.length() == 0 ? "" : ", ").append(name).append(' ').append(v[0])
                 .append(" -> ").append(v[1]));
         statsLog.info("{}Settings changed {}: {}{}", logPrefix, who, what, restart ? " (restarting the camera)" : " (live)");
+        if (!stream.isEmpty() && StreamControls.effective(settings.source()) instanceof CameraSource.V4l2Source v4l2) {
+            log.info("{}v4l2 camera {}: {}", logPrefix, v4l2.device(), v4l2.reason());
+        }
         store.save(camera, applied);
         Restarter r = restarter;
         if (restart && r != null) {
@@ -223,7 +226,13 @@ public final class CameraControls {
             restored.removeIf(r -> own.containsKey(r.substring(0, r.indexOf('='))));
         }
         if (!stream.isEmpty()) {
-            settings = StreamControls.with(settings, stream);
+            try {
+                settings = StreamControls.with(settings, stream);
+            } catch (ControlException e) {
+                log.warn("{}Saved values not restored: {}", logPrefix, e.getMessage());
+                stream.keySet().forEach(applied::remove);
+                restored.removeIf(r -> stream.containsKey(r.substring(0, r.indexOf('='))));
+            }
         }
         if (!restored.isEmpty()) {
             log.info("{}Restored saved settings from {}: {}", logPrefix, store.file(), String.join(", ", restored));
