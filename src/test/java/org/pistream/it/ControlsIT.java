@@ -392,4 +392,59 @@ class ControlsIT {
         assertEquals(Map.of("default.brightness", "90", "default.power_line_frequency", "1"),
                 properties(state.resolve("controls.properties")));
     }
+
+    @Test
+    void aV4l2ResolutionChangeChoosesTheModeAgainAndRestartsOnTheSameConnection() throws Exception {
+        ExternalTools.require("bash");
+        ExternalTools.require("ffmpeg");
+        // STAND-IN v4l2-ctl (src/test/standins): a webcam whose listings are real v4l2-ctl outputs; it streams the size set.
+        V4l2StandIn standIn = new V4l2StandIn(state.resolve("v4l2"))
+                .card("usb-0000:01:00.0-1.1", "Integrated_Webcam_HD: Integrate", "/dev/video0", "/dev/video1")
+                .node("video0", "v4l2-formats-integrated-webcam.txt", "v4l2-ctrls-c920-like.txt")
+                .node("video1", "v4l2-formats-metadata-node.txt", null)
+                .write();
+        Map<String, String> env = Map.of("PATH", V4l2StandIn.DIR + ":" + System.getenv("PATH"), "V4L2_STANDIN_DIR",
+                standIn.root().toString());
+        try (ServerProcess server = ServerProcess.start(env, List.of(), "--port", "0", "--address", "127.0.0.1",
+                "--camera", "v4l2:/dev/video0", "--fps", "15", "--stats-interval", "0", "--state-dir", state.toString())) {
+            JsonNode listing = controls(server.uri(), "/controls");
+            assertEquals("1280x720", control(listing, "resolution").get("value").asText());
+            assertEquals("restart", control(listing, "resolution").get("apply").asText(), listing.toString());
+            assertEquals(15, control(listing, "fps").get("value").asInt());
+            assertEquals(128, control(listing, "brightness").get("value").asInt(), "the device's own controls beside them");
+            assertTrue(control(listing, "quality").get("readOnly").asBoolean(), listing.toString());
+            try (MjpegClient stream = MjpegClient.open(server.uri(), "/stream")) {
+                readUntilSize(stream, 1280, 720);
+                HttpResponse<String> r = post(server.uri(), "/controls", "{\"resolution\": \"640x480\"}");
+                assertEquals(200, r.statusCode(), r.body());
+                assertTrue(JSON.readTree(r.body()).get("restart").asBoolean(), r.body());
+                List<String> placeholders = readUntilSize(stream, 640, 480);
+                assertTrue(placeholders.stream().allMatch(p -> p.equals("applying settings")), "only 'applying settings': "
+                        + placeholders);
+
+                // 800x600 is not offered: the nearest mode is used, and the log says so.
+                r = post(server.uri(), "/controls", "{\"resolution\": \"800x600\"}");
+                assertEquals(200, r.statusCode(), r.body());
+                readUntilSize(stream, 848, 480);
+            }
+            assertTrue(server.output().contains("v4l2 camera /dev/video0: asked 800x600@15, using 848x480@15 MJPG (nearest size the"
+                    + " camera offers), passed through"), server.output());
+            assertEquals("848x480", control(controls(server.uri(), "/controls"), "resolution").get("value").asText());
+            assertEquals(3, server.lines().stream().filter(l -> l.contains("Camera started: pid")).count(), "two restarts");
+
+            HttpResponse<String> quality = post(server.uri(), "/controls", "{\"quality\": 50}");
+            assertEquals(400, quality.statusCode(), quality.body());
+            assertTrue(JSON.readTree(quality.body()).get("error").asText().startsWith("quality cannot be changed here: the v4l2"
+                    + " camera /dev/video0 sends its own JPEG frames"), quality.body());
+        }
+        assertEquals(Map.of("default.resolution", "800x600"), properties(state.resolve("controls.properties")));
+        // Restored at the next start: the mode is chosen again for the saved size.
+        try (ServerProcess server = ServerProcess.start(env, List.of(), "--port", "0", "--address", "127.0.0.1",
+                "--camera", "v4l2:/dev/video0", "--fps", "15", "--stats-interval", "0", "--state-dir", state.toString())) {
+            assertEquals("848x480", control(controls(server.uri(), "/controls"), "resolution").get("value").asText());
+            try (MjpegClient stream = MjpegClient.open(server.uri(), "/stream")) {
+                readUntilSize(stream, 848, 480);
+            }
+        }
+    }
 }
