@@ -19,6 +19,8 @@ import org.pistream.core.settings.CameraSource;
 import org.pistream.core.settings.Key;
 import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Values;
+import org.pistream.core.source.detect.CameraDetector.DeviceModes;
+import org.pistream.core.source.detect.Mode;
 
 class CameraControlsTest {
     @TempDir
@@ -134,5 +136,57 @@ class CameraControlsTest {
         assertEquals(180, controls.settings().get(KeyTable.ROTATION));
         assertEquals("rotation: 90 is not allowed; must be one of 0 (0°), 180 (180°)",
                 assertThrows(ControlException.class, () -> controls.set(Map.of("rotation", 90), "t")).getMessage());
+    }
+
+    private static CameraSettings v4l2(String format, Integer quality) {
+        Map<Key<?>, Object> values = new LinkedHashMap<>();
+        values.put(KeyTable.RESOLUTION, "640x480");
+        values.put(KeyTable.FPS, 30);
+        values.put(KeyTable.QUALITY, quality);
+        values.put(KeyTable.ROTATION, 0);
+        values.put(KeyTable.HFLIP, false);
+        values.put(KeyTable.VFLIP, false);
+        return new CameraSettings("default", new CameraSource.V4l2Source("/dev/video0", format, 640, 480, 30, "as asked"),
+                new Values(values));
+    }
+
+    @Test
+    void aV4l2ChangeChoosesTheModeAgainAndAnEncodedCameraTakesQualityAndFlips() throws ControlException {
+        var before = StreamControls.modes;
+        try {
+            StreamControls.modes = device -> new DeviceModes(List.of(new Mode(640, 480, 30, "YUYV"), new Mode(320, 240, 30, "YUYV")),
+                    null);
+            CameraControls controls = new CameraControls(v4l2("YUYV", 80), ControlProvider.NONE, new ControlStore(null), "");
+            assertEquals(List.of("resolution", "fps", "quality", "rotation", "hflip", "vflip"),
+                    controls.list().stream().filter(c -> !c.readOnly()).map(Control::name).toList());
+            List<Restart> restarts = new ArrayList<>();
+            controls.restarter((next, args) -> restarts.add(new Restart(next, args)));
+            controls.set(Map.of("resolution", "300x200", "quality", 60, "hflip", true), "t");
+            CameraSource.V4l2Source chosen = (CameraSource.V4l2Source) restarts.get(0).settings().source();
+            assertEquals(List.of(320, 240, "YUYV"), List.of(chosen.width(), chosen.height(), chosen.pixelFormat()));
+            assertEquals("asked 300x200@30, using 320x240@30 YUYV (nearest size the camera offers), encoded by ffmpeg", chosen.reason());
+            assertEquals("320x240", controls.settings().get(KeyTable.RESOLUTION));
+            assertEquals(60, controls.settings().get(KeyTable.QUALITY));
+            assertTrue(controls.settings().get(KeyTable.HFLIP));
+
+            // Unplugged since: refused, nothing changed.
+            StreamControls.modes = device -> new DeviceModes(List.of(), "Cannot open device /dev/video0");
+            ControlException e = assertThrows(ControlException.class, () -> controls.set(Map.of("fps", 15), "t"));
+            assertTrue(e.getMessage().contains("Cannot open device /dev/video0"), e.getMessage());
+            assertEquals(30, controls.settings().get(KeyTable.FPS));
+            assertEquals(1, restarts.size());
+        } finally {
+            StreamControls.modes = before;
+        }
+    }
+
+    @Test
+    void aPassedThroughV4l2CameraShowsQualityAndFlipsReadOnly() throws ControlException {
+        CameraControls controls = new CameraControls(v4l2("MJPG", null), ControlProvider.NONE, new ControlStore(null), "");
+        assertEquals(List.of("quality", "rotation", "hflip", "vflip"),
+                controls.list().stream().filter(Control::readOnly).map(Control::name).toList());
+        ControlException e = assertThrows(ControlException.class, () -> controls.set(Map.of("hflip", true), "t"));
+        assertEquals(ControlException.Reason.READ_ONLY, e.reason());
+        assertTrue(e.getMessage().contains("passed through without re-encoding"), e.getMessage());
     }
 }
