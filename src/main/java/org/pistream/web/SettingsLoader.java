@@ -487,7 +487,8 @@ public final class SettingsLoader {
                 return camera; // nothing to apply them to; the camera found after a restart gets them
             }
             CameraSettings chosen = pictureSettings(config, new CameraSettings(name, auto.chosen(), camera.values()), lookup);
-            return new CameraSettings(name, new CameraSource.AutoSource(chosen.source(), auto.reason(), auto.notes()), chosen.values());
+            return new CameraSettings(name, new CameraSource.AutoSource(chosen.source(), auto.reason(), auto.notes()), chosen.values(),
+                    chosen.explicit());
         }
         if (source instanceof CameraSource.V4l2Source v4l2) {
             return V4l2Settings.choose(config, camera, v4l2, lookup);
@@ -577,7 +578,7 @@ public final class SettingsLoader {
      * The camera settings the configuration gives for this camera (its own key or the server's, from
      * any source but the defaults), and {@code more}: saved control values do not replace them.
      */
-    private static Set<String> explicit(Config config, String camera, Set<String> more) {
+    static Set<String> explicit(Config config, String camera, Set<String> more) {
         Set<String> explicit = new java.util.TreeSet<>(more);
         for (Key<?> key : PICTURE_KEYS) {
             List<String> keys = camera.equals(Settings.UNNAMED) ? List.of(key.configKey())

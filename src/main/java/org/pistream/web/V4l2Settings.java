@@ -1,5 +1,7 @@
 package org.pistream.web;
 
+import java.util.Set;
+
 import org.eclipse.microprofile.config.Config;
 import org.pistream.core.settings.CameraSettings;
 import org.pistream.core.settings.CameraSource;
@@ -22,7 +24,9 @@ final class V4l2Settings {
     static CameraSettings choose(Config config, CameraSettings camera, CameraSource.V4l2Source source, CameraLookup lookup) {
         String name = camera.name();
         try {
-            return V4l2Fit.choose(camera, source, lookup::v4l2Modes);
+            // What the configuration gives explicitly wins over saved control values, as for the other kinds.
+            CameraSettings asked = new CameraSettings(name, source, camera.values(), SettingsLoader.explicit(config, name, Set.of()));
+            return V4l2Fit.choose(asked, source, lookup::v4l2Modes);
         } catch (V4l2Fit.Refused e) {
             if (e.key() == null) {
                 String sourceKey = name.equals(Settings.UNNAMED) ? KeyTable.CAMERA.configKey() : KeyTable.cameraKey(name);

@@ -446,5 +446,13 @@ class ControlsIT {
                 readUntilSize(stream, 848, 480);
             }
         }
+        // A size the configuration gives wins over the saved one.
+        try (ServerProcess server = ServerProcess.start(env, List.of(), "--port", "0", "--address", "127.0.0.1",
+                "--camera", "v4l2:/dev/video0", "--resolution", "640x480", "--fps", "15", "--stats-interval", "0",
+                "--state-dir", state.toString())) {
+            assertEquals("640x480", control(controls(server.uri(), "/controls"), "resolution").get("value").asText());
+            assertTrue(server.output().contains("The configuration sets resolution=640x480: it wins over the saved"
+                    + " resolution=800x600"), server.output());
+        }
     }
 }
