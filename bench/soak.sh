@@ -13,6 +13,8 @@
 # The camera: MjpegTestCamera (the one HostileCameraIT uses) at 640x480, 30 fps, every bit flipped
 # with probability 5e-6 (seeded; about one flip in a frame of 30 KB) and every fifth
 # frame with a broken header (over-subscribed DHT, no DQT, a scan naming a missing component, width 0).
+# It is a JVM that renders its frames at start, which on a busy 2-core machine can take more than the
+# default 10 s of --camera-timeout before the first frame: the soak gives it 30 s.
 # The load, all at once for SOAK_SECONDS, all from 127.0.0.1 (so the per-address caps are off):
 #   steady   4 mjpeg-load viewers for the whole run, plus SoakViewer: one more viewer that decodes every
 #            part with the JDK and every 10th with djpeg, and one /snapshot a second with both
@@ -74,7 +76,7 @@ CLASSES=$OUT/test-classes
 CAMERA_ARGS="-Xshare:auto -XX:TieredStopAtLevel=1 -Xmx32m -cp $CLASSES org.pistream.testcam.MjpegTestCamera"
 CAMERA_ARGS+=" --fps 30 --size 640x480 --mutate 0.000005 --bad-tables-every 5"
 "$JAVA" @"$ROOT/etc/jvm-pi.options" -XX:NativeMemoryTracking=summary -jar "$WAR" --port "$PORT" --address 127.0.0.1 \
-    --max-clients "$MAX_CLIENTS" --max-clients-per-address 0 --max-connections-per-address 0 --stats-interval 60 \
+    --max-clients "$MAX_CLIENTS" --max-clients-per-address 0 --max-connections-per-address 0 --stats-interval 60 --camera-timeout 30 \
     --camera-cmd "$JAVA" --camera-args "$CAMERA_ARGS" > "$OUT/server.log" 2>&1 &
 SERVER=$!
 LOADS=()
@@ -207,7 +209,7 @@ vok = bool(full) and least >= 20 and tot['bad_jdk'] == 0 and tot['bad_djpeg'] ==
 ok &= vok
 print(f'SoakViewer: {tot.get("frames")} parts in {len(viewer)} windows of 10 s, fewest in a window after the first {least}; '
       f'undecodable: {tot.get("bad_jdk")} (JDK, every part), {tot.get("bad_djpeg")} of {tot.get("djpeg_checked")} (djpeg); '
-      f'snapshots {tot.get("snapshots")}, bad {tot.get("bad_snapshots")}; streams lost {tot.get("reconnects")}; '
+      f'snapshots {tot.get("snapshots")} (not 200: {tot.get("unavailable_snapshots")}), undecodable {tot.get("bad_snapshots")}; streams lost {tot.get("reconnects")}; '
       f'placeholder parts {tot.get("placeholders")} -> {"ok" if vok else "FAILED"}')
 
 steady = open(f'{out}/steady.txt').read()

@@ -27,7 +27,10 @@ import javax.imageio.stream.ImageInputStream;
  * with {@code djpeg} (libjpeg-turbo, exit code 0 only when it decoded without a warning). Writes
  * one line per window so the soak can show the viewer got frames all the way through:
  *
- * <pre>t_s,frames,placeholders,bad_jdk,djpeg_checked,bad_djpeg,snapshots,bad_snapshots,reconnects</pre>
+ * <pre>t_s,frames,placeholders,bad_jdk,djpeg_checked,bad_djpeg,snapshots,unavailable_snapshots,bad_snapshots,reconnects</pre>
+ *
+ * A snapshot answered with other than 200 (503 while the camera restarts and has no frame yet) is
+ * counted as unavailable; bad means a 200 whose picture does not decode.
  *
  * Usage: {@code java -cp target/test-classes org.pistream.it.SoakViewer BASE_URL SECONDS CSV}
  */
@@ -41,6 +44,7 @@ public final class SoakViewer {
     private final AtomicLong djpegChecked = new AtomicLong();
     private final AtomicLong badDjpeg = new AtomicLong();
     private final AtomicLong snapshots = new AtomicLong();
+    private final AtomicLong unavailableSnapshots = new AtomicLong();
     private final AtomicLong badSnapshots = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final Path badDir;
@@ -63,14 +67,14 @@ public final class SoakViewer {
         snapshot.start();
         long start = System.nanoTime();
         try (PrintStream out = new PrintStream(Files.newOutputStream(csv), true)) {
-            out.println("t_s,frames,placeholders,bad_jdk,djpeg_checked,bad_djpeg,snapshots,bad_snapshots,reconnects");
+            out.println("t_s,frames,placeholders,bad_jdk,djpeg_checked,bad_djpeg,snapshots,unavailable_snapshots,bad_snapshots,reconnects");
             long next = start + WINDOW_NANOS;
             while (next <= end + WINDOW_NANOS / 2) {
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
-                out.println(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d", (next - start) / 1_000_000_000L,
+                out.println(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", (next - start) / 1_000_000_000L,
                         viewer.frames.getAndSet(0), viewer.placeholders.getAndSet(0), viewer.badJdk.getAndSet(0),
                         viewer.djpegChecked.getAndSet(0), viewer.badDjpeg.getAndSet(0), viewer.snapshots.getAndSet(0),
-                        viewer.badSnapshots.getAndSet(0), viewer.reconnects.getAndSet(0)));
+                        viewer.unavailableSnapshots.getAndSet(0), viewer.badSnapshots.getAndSet(0), viewer.reconnects.getAndSet(0)));
                 next += WINDOW_NANOS;
             }
         }
@@ -123,13 +127,15 @@ public final class SoakViewer {
             try {
                 HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 snapshots.incrementAndGet();
-                if (response.statusCode() != 200 || !djpegDecodes(response.body()) || !jdkDecodes(response.body())) {
+                if (response.statusCode() != 200) {
+                    unavailableSnapshots.incrementAndGet();
+                } else if (!djpegDecodes(response.body()) || !jdkDecodes(response.body())) {
                     badSnapshots.incrementAndGet();
-                    keep("snapshot-" + response.statusCode(), response.body());
+                    keep("snapshot", response.body());
                 }
             } catch (IOException e) {
                 snapshots.incrementAndGet();
-                badSnapshots.incrementAndGet();
+                unavailableSnapshots.incrementAndGet();
                 System.err.println("soak viewer: snapshot failed: " + e);
             } catch (InterruptedException e) {
                 return;
