@@ -156,7 +156,7 @@ NEXT=$(( START + SAMPLE_SECONDS ))
 while [ "$NEXT" -le "$END" ]; do
     sleep $(( NEXT - $(date +%s) > 0 ? NEXT - $(date +%s) : 0 ))
     sample "$(( $(date +%s) - START ))" >> "$CSV"
-    NEXT=$(( NEXT + SAMPLE_SECONDS ))
+    while [ "$NEXT" -le "$(date +%s)" ]; do NEXT=$(( NEXT + SAMPLE_SECONDS )); done # a slow sample skips a slot
 done
 for pid in "${LOADS[@]}"; do wait "$pid" || true; done
 LOADS=()
