@@ -23,17 +23,20 @@
 #   refused  every 30 s a burst of MAX_CLIENTS more viewers for 3 s: above --max-clients, so most are refused
 #   crash    every KILL_SECONDS (60) the camera process gets SIGKILL (its pid from /stats); the server restarts it
 #
-# Samples (CSV, one row per SAMPLE_SECONDS): RSS and threads (/proc/PID/status), open fds
+# Samples (CSV, one row per SAMPLE_SECONDS): RSS (also split: anonymous memory, which is what a leak
+# grows, and file pages: the JDK's libraries and class data as they are touched) and threads
+# (/proc/PID/status), open fds
 # (/proc/PID/fd), heap used after a full GC (`jcmd GC.run` then GC.heap_info), metaspace, native memory
 # (NMT summary: total committed and "Other", where the JDK counts direct ByteBuffers), the server log's
 # lines, and /stats counters. The forced full GC each sample makes "heap after GC" the live set, which
 # is what leaks grow; it also makes the serial collector shrink the heap it holds sooner, so RSS here is
 # somewhat below what an unprobed server shows (the footprint bench measures that). NMT costs a little
-# memory of its own (counted in its "Native Memory Tracking" line, not removed from RSS).
+# memory of its own (counted in its "Native Memory Tracking" line, not removed from RSS). nmt-diff.txt:
+# what each NMT category gained from the end of the warm-up to the end of the load.
 #
 # "Flat": over the samples after the warm-up (the first WARMUP_SECONDS, default 60 or a fifth of a
 # short run: JIT, class loading and pools filling), the least-squares slope times that span must stay
-# below a tolerance of max(10% of the metric's median, a floor: RSS 8 MB, heap 2 MB, metaspace 2 MB,
+# below a tolerance of max(10% of the metric's median, a floor: RSS (and each part) 8 MB, heap 2 MB, metaspace 2 MB,
 # NMT total 8 MB, direct 2 MB, threads 8, fds 16). Threads and fds move with the connections open at
 # the moment of a sample (up to ~80 here), so their floor is wider; the quiet sample 70 s after the load
 # (Jetty drops idle pool threads after 60 s) is compared with the one before it as a second look.
@@ -95,10 +98,12 @@ sample() {
     local t=$1 jc stats
     jc=$(jcmd "$SERVER" -f "$OUT/jcmd-commands.txt" 2>/dev/null || true)
     stats=$(curl -s --max-time 5 "$URL/stats" || echo '{}')
-    python3 - "$t" "$(proc_sample "$SERVER")" "$(wc -l < "$OUT/server.log")" "$jc" "$stats" <<'PY'
+    python3 - "$t" "$(proc_sample "$SERVER")" "$(wc -l < "$OUT/server.log")" "$jc" "$stats" \
+        "$(awk '/^RssAnon:/{a=$2} /^RssFile:/{f=$2} END{print a, f}' /proc/$SERVER/status)" <<'PY'
 import json, re, sys
-t, proc, loglines, jc, stats = sys.argv[1:6]
+t, proc, loglines, jc, stats, rss_parts = sys.argv[1:7]
 threads, fds, rss = proc.split()
+rss_anon, rss_file = rss_parts.split()
 def kb(pattern):
     m = re.search(pattern, jc)
     return int(m.group(1)) if m else -1
@@ -115,11 +120,11 @@ try:
 except (ValueError, KeyError):
     st = [-1] * 5
 heap = young + old if young >= 0 and old >= 0 else -1
-print(','.join(str(v) for v in [t, rss, heap, heap_committed, meta, nmt_total, other, threads, fds, loglines] + st))
+print(','.join(str(v) for v in [t, rss, rss_anon, rss_file, heap, heap_committed, meta, nmt_total, other, threads, fds, loglines] + st))
 PY
 }
 CSV=$OUT/soak.csv
-echo "t_s,rss_kb,heap_after_gc_kb,heap_committed_kb,metaspace_kb,nmt_committed_kb,direct_other_kb,threads,fds,log_lines,connected,accepted,rejected,frames_in,frames_dropped" > "$CSV"
+echo "t_s,rss_kb,rss_anon_kb,rss_file_kb,heap_after_gc_kb,heap_committed_kb,metaspace_kb,nmt_committed_kb,direct_other_kb,threads,fds,log_lines,connected,accepted,rejected,frames_in,frames_dropped" > "$CSV"
 sample -1 > "$OUT/quiet-before.csv"
 
 # The load.
@@ -156,8 +161,13 @@ NEXT=$(( START + SAMPLE_SECONDS ))
 while [ "$NEXT" -le "$END" ]; do
     sleep $(( NEXT - $(date +%s) > 0 ? NEXT - $(date +%s) : 0 ))
     sample "$(( $(date +%s) - START ))" >> "$CSV"
+    if [ -z "${BASELINED:-}" ] && [ "$(( $(date +%s) - START ))" -ge "$WARMUP_SECONDS" ]; then
+        jcmd "$SERVER" VM.native_memory baseline > /dev/null 2>&1 || true # what grows after the warm-up, by category
+        BASELINED=1
+    fi
     while [ "$NEXT" -le "$(date +%s)" ]; do NEXT=$(( NEXT + SAMPLE_SECONDS )); done # a slow sample skips a slot
 done
+jcmd "$SERVER" VM.native_memory summary.diff > "$OUT/nmt-diff.txt" 2>&1 || true
 for pid in "${LOADS[@]}"; do wait "$pid" || true; done
 LOADS=()
 # Jetty keeps idle pool threads for 60 s: the quiet sample comes after that.
@@ -180,7 +190,7 @@ print(f'{seconds} s of load, {len(rows)} samples; flat = slope x span after the 
 print()
 print('| metric | first | last | min | max | slope /min | growth over span | tolerance | quiet before -> 70 s after | flat |')
 print('|---|---|---|---|---|---|---|---|---|---|')
-floors = {'rss_kb': 8192, 'heap_after_gc_kb': 2048, 'metaspace_kb': 2048, 'nmt_committed_kb': 8192,
+floors = {'rss_kb': 8192, 'rss_anon_kb': 8192, 'rss_file_kb': 8192, 'heap_after_gc_kb': 2048, 'metaspace_kb': 2048, 'nmt_committed_kb': 8192,
           'direct_other_kb': 2048, 'threads': 8, 'fds': 16}
 for m, floor in floors.items():
     pts = [(int(r['t_s']), int(r[m])) for r in rows if int(r[m]) >= 0]
