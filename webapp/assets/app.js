@@ -216,6 +216,7 @@
     streaming: 'Streaming',
     starting: 'Starting',
     restarting: 'Restarting',
+    misconfigured: 'Misconfigured',
     idle: 'Idle',
     stopped: 'Offline',
     offline: 'Offline'
@@ -237,11 +238,16 @@
     }
     status.dataset.state = state;
     setText('cam-state', STATE_LABELS[state]);
-    // Why the camera shows no picture (e.g. "camera exited with code 1, restarting in 4 s").
-    status.title = camera.problem || '';
+    // Why the camera shows no picture, in its own words where it gave some
+    // (e.g. "camera rpicam-vid exited with code 255: ERROR: *** no cameras available ***, restarting in 4 s").
+    status.title = camera.problem || (camera.state !== 'streaming' && camera.lastError) || '';
+    setText('kind', camera.kind || '');
     var fps = typeof camera.fps === 'number' ? camera.fps : 0;
     setText('fps', fps.toFixed(fps >= 10 ? 0 : 1) + ' fps');
+    $('fps').title = 'Frames per second from the camera' + (camera.requestedFps ? ' (asked for ' + camera.requestedFps + ')' : '');
     setText('resolution', camera.width && camera.height ? camera.width + '×' + camera.height : '');
+    $('resolution').title = 'Picture size, from the frames' + (camera.requestedResolution ? ' (asked for '
+      + camera.requestedResolution + (camera.requestedQuality ? ', quality ' + camera.requestedQuality : '') + ')' : '');
     var viewers = stats.clients && typeof stats.clients.connected === 'number' ? stats.clients.connected : 0;
     setText('viewers', viewers + (viewers === 1 ? ' viewer' : ' viewers'));
   }
@@ -250,6 +256,7 @@
     status.dataset.state = 'offline';
     setText('cam-state', 'Offline');
     setText('fps', 'server unreachable');
+    setText('kind', '');
     setText('resolution', '');
     setText('viewers', '');
   }

@@ -33,6 +33,9 @@ final class CameraMonitor implements Runnable {
     private final FrameBroadcaster broadcaster;
     private final long idleStopNanos;
     private final long freshNanos;
+    /** The no-signal picture's size before the camera's first frame: the size asked of it, else 640x480. */
+    private final int defaultWidth;
+    private final int defaultHeight;
     // Made on first use, on the timer thread: ImageIO remembers the context class loader of the thread
     // that first uses it, and the deploying thread's is the webapp's (see Threads).
     private Placeholder placeholder;
@@ -44,12 +47,16 @@ final class CameraMonitor implements Runnable {
     /**
      * @param idleStopSeconds sleep the camera after this long without viewers; 0: never
      * @param freshNanos      a camera frame older than this is not repeated as a keep-alive
+     * @param resolution      the size asked of the camera ({@code WxH}), or null
      */
-    CameraMonitor(Camera camera, FrameBroadcaster broadcaster, int idleStopSeconds, long freshNanos) {
+    CameraMonitor(Camera camera, FrameBroadcaster broadcaster, int idleStopSeconds, long freshNanos, String resolution) {
         this.camera = camera;
         this.broadcaster = broadcaster;
         this.idleStopNanos = idleStopSeconds * 1_000_000_000L;
         this.freshNanos = freshNanos;
+        int x = resolution == null ? -1 : resolution.indexOf('x');
+        this.defaultWidth = x > 0 ? Integer.parseInt(resolution.substring(0, x)) : DEFAULT_WIDTH;
+        this.defaultHeight = x > 0 ? Integer.parseInt(resolution.substring(x + 1)) : DEFAULT_HEIGHT;
     }
 
     @Override
@@ -100,8 +107,8 @@ final class CameraMonitor implements Runnable {
             problem = real == null ? "waiting for the camera" : "camera sends no frames";
         }
         int[] size = real == null ? null : JpegInfo.dimensions(real.part(), real.jpegOffset(), real.jpegLength());
-        int width = size == null ? DEFAULT_WIDTH : size[0];
-        int height = size == null ? DEFAULT_HEIGHT : size[1];
+        int width = size == null ? defaultWidth : size[0];
+        int height = size == null ? defaultHeight : size[1];
         String key = width + "x" + height + " " + problem;
         if (!key.equals(placeholderKey)) {
             if (placeholder == null) {

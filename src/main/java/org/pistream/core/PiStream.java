@@ -54,6 +54,7 @@ public final class PiStream extends Lifecycle {
     private final FrameBroadcaster broadcaster;
     private final Camera camera;
     private final CameraMonitor monitor;
+    private final SourceStats.Requested requested;
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
     private static final long MONITOR_PERIOD_MILLIS = 250;
     private final Instant startedAt = Instant.now();
@@ -81,7 +82,9 @@ public final class PiStream extends Lifecycle {
         this.camera = camera(settings, intake::accept);
         broadcaster.liveCheck(() -> camera.status().state() == CameraState.STREAMING);
         broadcaster.onDemand(camera::wake);
-        this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos());
+        this.requested = requested(settings);
+        this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos(),
+                requested.resolution());
     }
 
     /** The built-in test pattern, another MJPEG server, or (the default) a supervised camera program. */
@@ -95,14 +98,15 @@ public final class PiStream extends Lifecycle {
                             orientation(settings, KeyTable.HFLIP, false), orientation(settings, KeyTable.VFLIP, false)));
         }
         if (settings.source() instanceof CameraSource.RpicamSource rpicam) {
-            return new CameraSupervisor("rpicam", rpicam.command(settings), settings.maxFrameBytes(), verify, sink,
+            return new CameraSupervisor(rpicam.kind(), rpicam.command(settings), settings.maxFrameBytes(), verify, sink,
                     Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
         }
         if (settings.source() instanceof CameraSource.HttpSource source) {
             return new HttpMjpegCamera(source.uri(), source.user(), source.password(), settings.maxFrameBytes(), verify, sink,
                     Backoff.cameraDefault(), timeout, settings.warmupFrames());
         }
-        return new CameraSupervisor(((CameraSource.CommandSource) settings.source()).command(), settings.maxFrameBytes(),
+        CameraSource.CommandSource command = (CameraSource.CommandSource) settings.source();
+        return new CameraSupervisor(command.kind(), command.command(), settings.maxFrameBytes(),
                 verify, sink, Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
     }
 
@@ -142,7 +146,7 @@ public final class PiStream extends Lifecycle {
         Frame real = broadcaster.latestReal();
         Long ageMillis = real == null ? null : Math.max(0, (CameraSupervisor.nowMicros() - real.captureMicros()) / 1000);
         boolean up = !isStopping() && (status.state() == CameraState.IDLE || freshFrame() != null);
-        return new Health(up, status.state(), ageMillis, status.problem());
+        return new Health(up, status.state(), ageMillis, status.problem(), status.lastError());
     }
 
     @Override
@@ -218,11 +222,16 @@ public final class PiStream extends Lifecycle {
      */
     public CameraStats stats() {
         CameraStatus status = camera.status();
-        return new CameraStats(name, startedAt, uptime(), health(status), source(status, camera.splitterCounters()),
+        return new CameraStats(name, startedAt, uptime(), health(status), source(status, camera.splitterCounters(), requested),
                 broadcaster.stats());
     }
 
-    private static SourceStats source(CameraStatus status, SplitterCounters counters) {
+    private static SourceStats.Requested requested(CameraSettings settings) {
+        return new SourceStats.Requested(orientation(settings, KeyTable.RESOLUTION, null), orientation(settings, KeyTable.FPS, null),
+                orientation(settings, KeyTable.QUALITY, null));
+    }
+
+    private static SourceStats source(CameraStatus status, SplitterCounters counters, SourceStats.Requested requested) {
         Map<String, Long> dropped = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
             dropped.put(reason.key(), counters == null ? 0 : counters.dropped(reason));
@@ -230,7 +239,7 @@ public final class PiStream extends Lifecycle {
         return new SourceStats(status.kind(), status.description(), status.state(), status.pid() < 0 ? null : status.pid(),
                 status.starts(), status.restarts(), status.watchdogKills(), status.lastExitCode(), status.lastError(),
                 status.problem(), status.warmupDiscarded(), status.frameBufferBytes(), dropped,
-                counters == null ? 0 : counters.garbageBytes());
+                counters == null ? 0 : counters.garbageBytes(), status.lastStderr(), requested);
     }
 
     public CameraSettings settings() {

@@ -167,6 +167,10 @@ class CameraKindsIT {
             String line = startedLine(server);
             assertTrue(line.contains("`" + ffmpeg + "`"), "no arguments inherited: " + line);
             assertFalse(server.output().contains("Unrecognized option"), server.output());
+            // ffmpeg alone says how to use it, in its own words, where it said "Unrecognized option '-codec'" before.
+            JsonNode stats = Http.awaitStats(server.uri(), WAIT, s -> s.at("/camera/lastError").isTextual());
+            assertEquals("ffmpeg exited with code 1: Use -h to get full help or, even better, run 'man ffmpeg'",
+                    stats.at("/camera/lastError").asText(), stats.toString());
         }
     }
 }

@@ -121,6 +121,8 @@ class LiveViewBrowserIT {
         browser.await("a status line with fps > 0", Duration.ofSeconds(5), () -> fps() > 0);
         assertEquals("Streaming", browser.find("cam-state").getText());
         assertEquals(WIDTH + "×" + HEIGHT, browser.find("resolution").getText());
+        assertEquals("test-pattern", browser.find("kind").getText(), "the camera's kind");
+        assertTrue(browser.find("fps").getAttribute("title").contains("asked for 15"), browser.find("fps").getAttribute("title"));
         browser.await("this viewer counted", Duration.ofSeconds(5),
                 () -> browser.find("viewers").getText().matches("[1-9]\\d* viewers?"));
         assertEquals("streaming", browser.find("status").getAttribute("data-state"));

@@ -124,6 +124,13 @@ class ObservabilityIT {
             assertEquals(3, stats.at("/server/config/max-clients").asInt());
             assertEquals("test-pattern:320x240@30", stats.at("/server/config/camera").asText());
             assertEquals("UP", stats.at("/server/health").asText());
+            // The kind and the mode: asked for (the settings) and delivered (the frames' own header, the measured rate).
+            assertEquals("test-pattern", stats.at("/camera/kind").asText());
+            assertEquals("320x240", stats.at("/camera/requestedResolution").asText(), stats.toString());
+            assertEquals(30, stats.at("/camera/requestedFps").asInt());
+            assertEquals(80, stats.at("/camera/requestedQuality").asInt(), "the test pattern's default quality");
+            assertEquals(320, stats.at("/camera/width").asInt());
+            assertEquals("test-pattern", stats.at("/cameras/0/kind").asText());
 
             Map<String, Double> m1 = metrics(base);
             assertEquals(3.0, PrometheusText.value(m1, cam("pistream_clients")));
@@ -132,6 +139,10 @@ class ObservabilityIT {
             assertEquals(240.0, PrometheusText.value(m1, cam("pistream_camera_height_pixels")));
             assertEquals(1.0, PrometheusText.value(m1, cam("pistream_camera_state{state=\"streaming\"}")));
             assertEquals(1.0, PrometheusText.value(m1, cam("pistream_healthy")));
+            assertEquals(1.0, PrometheusText.value(m1,
+                    cam("pistream_camera_info{kind=\"test-pattern\",requested_resolution=\"320x240\"}")));
+            assertEquals(30.0, PrometheusText.value(m1, cam("pistream_camera_requested_fps")));
+            assertEquals(80.0, PrometheusText.value(m1, cam("pistream_camera_requested_quality")));
             assertTrue(PrometheusText.value(m1, cam("pistream_frames_sent_total")) >= stats.at("/output/framesOut").asLong());
 
             // A fourth viewer is one too many: 503, counted by reason in both places.
@@ -194,7 +205,7 @@ class ObservabilityIT {
             byte[] body = Http.get(server.uri("metrics")).body();
             String text = new String(body, StandardCharsets.UTF_8);
             for (String name : List.of("pistream_frame_delivery_seconds_bucket", "pistream_camera_frame_size_bytes_bucket",
-                    "pistream_camera_frames_total", "pistream_connections_rejected_total", "pistream_build_info",
+                    "pistream_camera_frames_total", "pistream_connections_rejected_total", "pistream_build_info", "pistream_camera_info",
                     "jvm_threads_current", "process_cpu_seconds_total")) {
                 assertTrue(text.contains("\n" + name), name + " missing:\n" + text);
             }

@@ -10,8 +10,10 @@ import org.pistream.core.jpeg.JpegEncoder;
 
 /**
  * The "no signal" picture viewers get while the camera is starting, restarting or failing: dark
- * grey, "NO SIGNAL" and the reason in large letters, at the camera's size. The JPEG carries a
- * comment {@code pi-stream placeholder: <reason>} so tools can tell it from a camera frame.
+ * grey, "NO SIGNAL" and the reason in large letters, at the camera's size; a long reason (the camera
+ * program's own words) gets smaller letters, and what still does not fit is cut with "...". The JPEG
+ * carries a comment {@code pi-stream placeholder: <reason>}, the reason whole, so tools can tell it
+ * from a camera frame.
  * Not thread-safe: used by the pi-stream timer only.
  */
 public final class Placeholder {
@@ -33,13 +35,9 @@ public final class Placeholder {
             BitmapFont.draw(g, title, (width - BitmapFont.width(title, titleScale)) / 2, y, titleScale);
             g.setColor(new Color(255, 190, 60));
             int lineY = y + titleHeight + titleHeight / 2;
-            int reasonScale = Math.max(1, titleScale / 2);
-            List<String> lines = wrap(reason, width, reasonScale);
-            while (reasonScale > 1 && lines.size() > 3) {
-                reasonScale--;
-                lines = wrap(reason, width, reasonScale);
-            }
-            for (String line : lines) {
+            Layout layout = layout(reason, width, height, lineY, Math.max(1, titleScale / 2));
+            int reasonScale = layout.scale();
+            for (String line : layout.lines()) {
                 BitmapFont.draw(g, line, Math.max(2, (width - BitmapFont.width(line, reasonScale)) / 2), lineY, reasonScale);
                 lineY += (BitmapFont.GLYPH_HEIGHT + 3) * reasonScale;
             }
@@ -49,12 +47,47 @@ public final class Placeholder {
         return encoder.encodeWithComment(image, COMMENT_PREFIX + reason);
     }
 
-    /** Splits {@code text} at spaces into lines that fit 90% of the width at {@code scale}. */
+    /** The reason's lines at their scale. */
+    record Layout(int scale, List<String> lines) {
+    }
+
+    /**
+     * The reason in lines that fit the picture below {@code top}: at {@code scale}, or smaller until it
+     * takes three lines at most; at the smallest scale, the lines that fit and "..." at the end of the last.
+     */
+    static Layout layout(String reason, int width, int height, int top, int scale) {
+        List<String> lines = wrap(reason, width, scale);
+        while (scale > 1 && lines.size() > 3) {
+            scale--;
+            lines = wrap(reason, width, scale);
+        }
+        int lineHeight = (BitmapFont.GLYPH_HEIGHT + 3) * scale;
+        int room = Math.max(1, (height - top - BitmapFont.GLYPH_HEIGHT * scale) / lineHeight + 1);
+        if (lines.size() > room) {
+            lines = new ArrayList<>(lines.subList(0, room));
+            String last = lines.get(room - 1);
+            int keep = Math.max(0, Math.min(last.length(), maxChars(width, scale) - 3));
+            lines.set(room - 1, last.substring(0, keep) + "...");
+        }
+        return new Layout(scale, List.copyOf(lines));
+    }
+
+    private static int maxChars(int width, int scale) {
+        return Math.max(1, ((int) (width * 0.9) / scale + 1) / (BitmapFont.GLYPH_WIDTH + 1));
+    }
+
+    /** Splits {@code text} at spaces into lines that fit 90% of the width at {@code scale}; a longer word is split too. */
     private static List<String> wrap(String text, int width, int scale) {
-        int maxChars = Math.max(1, ((int) (width * 0.9) / scale + 1) / (BitmapFont.GLYPH_WIDTH + 1));
+        int maxChars = maxChars(width, scale);
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
+        List<String> words = new ArrayList<>();
         for (String word : text.split(" ")) {
+            for (int i = 0; i < word.length(); i += maxChars) {
+                words.add(word.substring(i, Math.min(word.length(), i + maxChars)));
+            }
+        }
+        for (String word : words) {
             if (line.length() > 0 && line.length() + 1 + word.length() > maxChars) {
                 lines.add(line.toString());
                 line.setLength(0);

@@ -9,6 +9,9 @@ public sealed interface CameraSource {
     /** What stats and logs call the source; credentials are masked. */
     String description();
 
+    /** The kind as stats, metrics and the page show it: {@code command}, {@code rpicam}, {@code test-pattern}, {@code http}. */
+    String kind();
+
     /** A camera program writing MJPEG to its standard output, supervised and restarted; the command already split into words. */
     record CommandSource(List<String> command) implements CameraSource {
         public CommandSource {
@@ -16,6 +19,11 @@ public sealed interface CameraSource {
             if (command.isEmpty()) {
                 throw new IllegalArgumentException("a camera command needs a program");
             }
+        }
+
+        @Override
+        public String kind() {
+            return "command";
         }
 
         @Override
@@ -83,6 +91,11 @@ public sealed interface CameraSource {
         }
 
         @Override
+        public String kind() {
+            return "rpicam";
+        }
+
+        @Override
         public String description() {
             return "rpicam:" + index + " (" + program + ")";
         }
@@ -95,6 +108,11 @@ public sealed interface CameraSource {
 
     /** The built-in moving test pattern, of this size and rate. */
     record TestPatternSource(int width, int height, int fps) implements CameraSource {
+        @Override
+        public String kind() {
+            return "test-pattern";
+        }
+
         @Override
         public String description() {
             return "test-pattern:" + width + "x" + height + "@" + fps;
@@ -114,6 +132,11 @@ public sealed interface CameraSource {
      * @param password basic-auth password, or null; never shown
      */
     record HttpSource(URI uri, String user, String password) implements CameraSource {
+        @Override
+        public String kind() {
+            return "http";
+        }
+
         @Override
         public String description() {
             return uri + (user == null ? "" : " (as " + user + ")");

@@ -28,6 +28,12 @@ public final class Backoff {
         return new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 
+    /** The longest delay, and the next one too: for a source that fails the same way every time. */
+    public long capDelayMillis() {
+        nextMillis = capMillis;
+        return capMillis;
+    }
+
     /** The delay before the next start, given how long the last run lasted and whether it was healthy. */
     public long nextDelayMillis(long lastRunMillis, boolean producedFrames) {
         if (producedFrames && lastRunMillis >= healthyRunMillis) {

@@ -12,6 +12,11 @@ public enum CameraState {
     STREAMING,
     /** The process ended (or could not start) and waits for its next start. */
     RESTARTING,
+    /**
+     * The program failed the same way several times in a row without a frame (same exit code, same
+     * last words): a setting is wrong. Retried at the longest backoff until a frame comes.
+     */
+    MISCONFIGURED,
     /** Stopped on purpose because nobody watches ({@code idle-stop}); starts on the next request. */
     IDLE;
 

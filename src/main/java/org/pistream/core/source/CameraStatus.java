@@ -1,5 +1,7 @@
 package org.pistream.core.source;
 
+import java.util.List;
+
 /**
  * A camera's state at one moment, for stats, logs and the no-signal picture.
  *
@@ -10,10 +12,23 @@ package org.pistream.core.source;
  * @param watchdogKills    runs ended because no frame came for {@code camera-timeout}
  * @param warmupDiscarded  frames discarded after starts ({@code warmup-frames})
  * @param frameBufferBytes memory the frame splitter holds for the frame being assembled
+ * @param lastStderr       the last lines the camera program wrote on stderr (bounded, escaped), oldest first
  */
 public record CameraStatus(String kind, String description, CameraState state, long pid, long starts,
                            long restarts, Integer lastExitCode, String lastError, long restartInMillis,
-                           long watchdogKills, long warmupDiscarded, int frameBufferBytes) {
+                           long watchdogKills, long warmupDiscarded, int frameBufferBytes, List<String> lastStderr) {
+
+    public CameraStatus {
+        lastStderr = lastStderr == null ? List.of() : List.copyOf(lastStderr);
+    }
+
+    /** A camera with no program output to show. */
+    public CameraStatus(String kind, String description, CameraState state, long pid, long starts, long restarts,
+                        Integer lastExitCode, String lastError, long restartInMillis, long watchdogKills,
+                        long warmupDiscarded, int frameBufferBytes) {
+        this(kind, description, state, pid, starts, restarts, lastExitCode, lastError, restartInMillis, watchdogKills,
+                warmupDiscarded, frameBufferBytes, List.of());
+    }
 
     /** Why viewers see no picture, in a few words, or null while frames flow. */
     public String problem() {
@@ -24,6 +39,9 @@ public record CameraStatus(String kind, String description, CameraState state, l
             case RESTARTING:
                 String why = lastError == null ? "camera stopped" : "camera " + lastError;
                 return restartInMillis >= 0 ? why + ", restarting in " + (restartInMillis + 999) / 1000 + " s" : why;
+            case MISCONFIGURED:
+                String wrong = "camera misconfigured: " + (lastError == null ? "it keeps failing" : lastError);
+                return restartInMillis >= 0 ? wrong + ", retrying in " + (restartInMillis + 999) / 1000 + " s" : wrong;
             case STOPPED:
                 return "camera stopped";
             default:

@@ -1,16 +1,12 @@
 package org.pistream.core.source;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.pistream.core.LogGate;
 import org.pistream.core.Threads;
 import org.pistream.core.jpeg.JpegVerifier;
 import org.pistream.core.settings.Secrets;
@@ -23,7 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: {@code camera-reader} (the template's) launches the process through the
  * {@link ProcessLauncher}, reads its stdout into one reused buffer, and reaps it; {@code camera-stderr}
- * (one per run, joined by the reader) logs the camera's stderr to {@code org.pistream.camera}.
+ * (one per run, joined by the reader) drains the camera's stderr into a {@link StderrTail} and logs it
+ * to {@code org.pistream.camera} (at most {@value #STDERR_LOG_LINES} lines per 10 s); the run's reason
+ * is the tail's, so stats and viewers read {@code rpicam-vid exited with code 255: ERROR: *** no
+ * cameras available ***}.
  * {@link #poll} on the pi-stream timer escalates SIGTERM to SIGKILL after the grace period, so no
  * caller ever blocks on a stubborn process; only stop waits (SIGTERM, grace, SIGKILL). A command
  * that cannot start is logged and retried with the same backoff.
@@ -32,13 +31,14 @@ public final class CameraSupervisor extends SupervisedSource {
     private static final Logger log = LoggerFactory.getLogger(CameraSupervisor.class);
     private static final Logger cameraLog = LoggerFactory.getLogger("org.pistream.camera");
     private static final int READ_BUFFER = 64 * 1024;
-    private static final int STDERR_LINES_KEPT = 10;
-    private static final int STDERR_LINE_MAX = 1000;
+    private static final int STDERR_LOG_LINES = 30;
 
     private final List<String> command;
     private final ProcessLauncher launcher;
     private final Duration stopGrace;
-    private final Deque<String> lastStderr = new ArrayDeque<>();
+    private final StderrTail stderrTail = new StderrTail();
+    /** A program that writes a line per frame must not fill the log; its last lines stay in stats. */
+    private final LogGate stderrLog = new LogGate(STDERR_LOG_LINES, 10, TimeUnit.SECONDS);
     // Reader thread only.
     private final byte[] buffer = new byte[READ_BUFFER];
     private Thread stderr;
@@ -88,6 +88,7 @@ public final class CameraSupervisor extends SupervisedSource {
     @Override
     protected void open() throws OpenFailed {
         terminateRequestedNanos = 0;
+        stderrTail.newRun();
         Process p;
         try {
             p = launcher.launch(command);
@@ -101,7 +102,7 @@ public final class CameraSupervisor extends SupervisedSource {
             terminate(p); // stop() or sleep() ran between the check and start(); they could not see this process
         }
         log.info("Camera started: pid {} `{}` (start #{})", p.pid(), description(), starts());
-        stderr = Threads.daemon("camera-stderr", () -> pumpStderr(p.getErrorStream()));
+        stderr = Threads.daemon("camera-stderr", () -> stderrTail.pump(p.getErrorStream(), this::logStderr));
         stderr.start();
     }
 
@@ -143,8 +144,14 @@ public final class CameraSupervisor extends SupervisedSource {
             log.info("Camera stopped: pid {} exit code {}", p.pid(), exitCode);
         }
         process = null;
-        return isStopping() ? "stopped" : reason != null ? reason + " (exit code " + exitCode + ")"
-                : "exited with code " + exitCode;
+        if (isStopping()) {
+            return "stopped";
+        }
+        if (reason != null) {
+            return reason + " (exit code " + exitCode + ")";
+        }
+        String words = stderrTail.reason();
+        return program() + " exited with code " + exitCode + (words == null ? "" : ": " + words);
     }
 
     @Override
@@ -186,6 +193,24 @@ public final class CameraSupervisor extends SupervisedSource {
         return lastExitCode;
     }
 
+    /** A program that exits with the same code and words each time will do so until a setting changes. */
+    @Override
+    protected boolean failuresShowMisconfiguration() {
+        return true;
+    }
+
+    @Override
+    protected List<String> lastOutputLines() {
+        return stderrTail.lines();
+    }
+
+    /** The program's file name, as people call it: {@code rpicam-vid} for {@code /usr/bin/rpicam-vid}. */
+    private String program() {
+        String program = command.get(0);
+        int slash = program.lastIndexOf('/', program.length() - 2);
+        return program.substring(slash + 1);
+    }
+
     @Override
     protected long stopJoinMillis() {
         return stopGrace.toMillis() + 2000;
@@ -198,8 +223,7 @@ public final class CameraSupervisor extends SupervisedSource {
 
     @Override
     protected void logRestart(String error, long ranMillis, long frames, long restart, long delayMillis) {
-        log.warn("Camera {} after {} ms and {} frames; restart #{} in {} ms{}", error, ranMillis, frames, restart,
-                delayMillis, stderrTail());
+        log.warn("Camera {} (ran {} ms, {} frames); restart #{} in {} ms", error, ranMillis, frames, restart, delayMillis);
     }
 
     @Override
@@ -228,35 +252,10 @@ public final class CameraSupervisor extends SupervisedSource {
         return "command could not start: " + command.get(0) + " (" + message + ")";
     }
 
-    private void pumpStderr(InputStream err) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.length() > STDERR_LINE_MAX) {
-                    line = line.substring(0, STDERR_LINE_MAX) + "...";
-                }
-                line = Secrets.redact(line); // ffmpeg, for one, prints its input URL with the password
-                cameraLog.info("{}", line);
-                synchronized (lastStderr) {
-                    if (lastStderr.size() == STDERR_LINES_KEPT) {
-                        lastStderr.removeFirst();
-                    }
-                    lastStderr.addLast(line);
-                }
-            }
-        } catch (IOException e) {
-            // The process ended: nothing more to read.
-        }
-    }
-
-    private String stderrTail() {
-        synchronized (lastStderr) {
-            if (lastStderr.isEmpty()) {
-                return "";
-            }
-            String tail = "; last stderr: " + String.join(" | ", lastStderr);
-            lastStderr.clear();
-            return tail;
+    private void logStderr(String line) {
+        String more = stderrLog.pass();
+        if (more != null) {
+            cameraLog.info("{}{}", line, more);
         }
     }
 

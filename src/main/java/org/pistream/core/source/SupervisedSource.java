@@ -3,6 +3,7 @@ package org.pistream.core.source;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.pistream.core.Lifecycle;
@@ -29,6 +30,10 @@ import org.slf4j.Logger;
  *   <li>the frame path: the {@link JpegFrameSplitter} the kind feeds, warm-up frames discarded after
  *       each start, the first-frame state change, then {@code publishAccepted}, the one step every
  *       accepted frame passes, into the {@link FrameSink};</li>
+ *   <li>misconfiguration: a kind that says so ({@link #failuresShowMisconfiguration}) and fails
+ *       the same way {@value #MISCONFIGURED_AFTER} times in a row without a frame (the same
+ *       {@link #close} reason, which holds the exit code and the program's last words) is reported
+ *       as misconfigured, logged once, and retried at the longest backoff until a frame comes;</li>
  *   <li>{@link CameraStatus} and the counters behind it.</li>
  * </ul>
  * A source that makes whole frames itself and has nothing to supervise implements {@link Camera}
@@ -44,6 +49,9 @@ import org.slf4j.Logger;
  * once it has published its handle (process, request, body) where {@code abortRun} can find it.
  */
 public abstract class SupervisedSource extends Lifecycle implements Camera {
+    /** Failures alike in a row, without a frame, that make a source misconfigured. */
+    public static final int MISCONFIGURED_AFTER = 3;
+
     private final Logger log;
     private final String kind;
     private final String description;
@@ -75,8 +83,15 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
     private volatile String endReason;
     private volatile long lastProgressNanos;
     private volatile long nextStartNanos;
+    /** Failed the same way {@link #MISCONFIGURED_AFTER} times in a row; cleared by a frame. */
+    private volatile boolean misconfigured;
+    /** Between runs, waiting for the next start: stats say when it comes. */
+    private volatile boolean backingOff;
     // Reader thread only.
     private long framesThisRun;
+    /** Runs in a row that ended with {@link #lastFailure} without a frame. */
+    private int sameFailures;
+    private String lastFailure;
 
     /**
      * @param log           the kind's logger: thread-join warnings go there
@@ -172,6 +187,20 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
         return null;
     }
 
+    /** The last lines the source's program wrote on stderr, oldest first; the default: none. Any thread. */
+    protected List<String> lastOutputLines() {
+        return List.of();
+    }
+
+    /**
+     * Whether a run that fails exactly as the ones before it, without a frame, means a wrong setting
+     * rather than a passing fault. The default: no. A program that exits with the same code and
+     * words each time is misconfigured; a server that is down for a while is not.
+     */
+    protected boolean failuresShowMisconfiguration() {
+        return false;
+    }
+
     /** How long stop waits for the reader thread. The default: 5 s. */
     protected long stopJoinMillis() {
         return 5000;
@@ -260,10 +289,10 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
 
     @Override
     public final CameraStatus status() {
-        long restartIn = cameraState == CameraState.RESTARTING
-                ? Math.max(0, (nextStartNanos - clock.nanoTime()) / 1_000_000) : -1;
-        return new CameraStatus(kind, description, cameraState, pid(), starts, restarts, lastExitCode(), lastError,
-                restartIn, watchdogKills, warmupDiscarded, splitter.bufferCapacity());
+        CameraState state = cameraState;
+        long restartIn = backingOff ? Math.max(0, (nextStartNanos - clock.nanoTime()) / 1_000_000) : -1;
+        return new CameraStatus(kind, description, state, pid(), starts, restarts, lastExitCode(), lastError,
+                restartIn, watchdogKills, warmupDiscarded, splitter.bufferCapacity(), lastOutputLines());
     }
 
     @Override
@@ -327,11 +356,22 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
                     logIdle();
                     continue; // asleep now, or woken again already: then start again without a backoff
                 }
-                long delay = backoff.nextDelayMillis(ranMillis, framesThisRun > warmupFrames);
+                boolean repeated = countFailure();
+                long delay = misconfigured ? backoff.capDelayMillis()
+                        : backoff.nextDelayMillis(ranMillis, framesThisRun > warmupFrames);
                 nextStartNanos = clock.nanoTime() + delay * 1_000_000;
-                cameraState = CameraState.RESTARTING;
-                logRestart(lastError, ranMillis, framesThisRun, restarts + 1, delay);
+                backingOff = true;
+                cameraState = misconfigured ? CameraState.MISCONFIGURED : CameraState.RESTARTING;
+                if (!misconfigured) {
+                    logRestart(lastError, ranMillis, framesThisRun, restarts + 1, delay);
+                } else if (repeated) {
+                    log.debug("Camera still misconfigured: {}; retry #{} in {} ms", lastError, restarts + 1, delay);
+                } else {
+                    log.warn("Camera misconfigured: it failed the same way {} times in a row without a frame: {};"
+                            + " retrying every {} s until it sends one", sameFailures, lastError, delay / 1000);
+                }
                 clock.pause(signal, delay, () -> !isStopping() && !sleeping);
+                backingOff = false;
                 if (!isStopping() && !sleeping) {
                     restarts++;
                 }
@@ -341,8 +381,28 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
         }
     }
 
+    /**
+     * Counts a run that ended (reader thread): one that failed as the one before, without a frame,
+     * adds to the streak, anything else starts it over. Returns whether the source was misconfigured
+     * already before this run, so the warning is logged once.
+     */
+    private boolean countFailure() {
+        boolean before = misconfigured;
+        if (!failuresShowMisconfiguration() || framesThisRun > 0 || lastError == null) {
+            sameFailures = 0;
+            lastFailure = null;
+        } else if (lastError.equals(lastFailure)) {
+            sameFailures++;
+        } else {
+            sameFailures = 1;
+            lastFailure = lastError;
+        }
+        misconfigured = sameFailures >= MISCONFIGURED_AFTER;
+        return before && misconfigured;
+    }
+
     private void runOnce() {
-        cameraState = CameraState.STARTING;
+        cameraState = misconfigured ? CameraState.MISCONFIGURED : CameraState.STARTING;
         endReason = null;
         closedForIdle = false;
         framesThisRun = 0;
@@ -384,6 +444,10 @@ public abstract class SupervisedSource extends Lifecycle implements Camera {
         }
         framesThisRun++;
         lastProgressNanos = clock.nanoTime();
+        if (misconfigured) {
+            misconfigured = false; // it works now: whatever was wrong was set right
+            cameraState = CameraState.STARTING;
+        }
         if (framesThisRun <= warmupFrames) {
             warmupDiscarded++;
             return; // exposure still settling

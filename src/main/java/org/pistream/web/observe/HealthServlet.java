@@ -75,6 +75,9 @@ public final class HealthServlet extends HttpServlet {
             if (h.problem() != null) {
                 data.put("problem", h.problem());
             }
+            if (!h.up() && h.lastError() != null) {
+                data.put("lastError", h.lastError()); // the camera's own words, also while it starts again
+            }
             Map<String, Object> camera = new LinkedHashMap<>();
             camera.put("name", health.size() == 1 ? "camera" : "camera " + name);
             camera.put("status", h.up() ? "UP" : "DOWN");

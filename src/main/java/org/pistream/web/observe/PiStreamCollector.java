@@ -116,6 +116,17 @@ public final class PiStreamCollector implements MultiCollector {
         Health health = stats.health();
         Labels cam = Labels.of("camera", stats.name());
 
+        SourceStats.Requested requested = status.requested();
+        // Labels from the configuration only, so a camera has one series for the server's life.
+        f.info("pistream_camera", "The camera's kind and the resolution it was asked for (empty when none was)",
+                cam.add("kind", status.kind()).add("requested_resolution", requested.resolution() == null ? "" : requested.resolution()));
+        if (requested.fps() != null) {
+            f.gauge("pistream_camera_requested_fps", "Frames per second the camera was asked for (fps)", cam, requested.fps());
+        }
+        if (requested.quality() != null) {
+            f.gauge("pistream_camera_requested_quality", "JPEG quality the camera was asked for, 1-100 (quality)", cam,
+                    requested.quality());
+        }
         f.gauge("pistream_healthy", "1 while the camera is healthy (fresh frames, or idle on purpose), else 0; /healthz is UP when all are",
                 cam, health.up() ? 1 : 0);
         for (String s : SourceStats.STATES) {

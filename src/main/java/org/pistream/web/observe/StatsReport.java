@@ -51,6 +51,7 @@ public final class StatsReport {
         cam.put("restarts", source.restarts());
         cam.put("lastExitCode", source.lastExitCode());
         cam.put("lastError", source.lastError());
+        cam.put("lastStderr", source.lastStderr());
         cam.put("problem", source.problem());
         cam.put("watchdogRestarts", source.watchdogRestarts());
         cam.put("warmupFramesDiscarded", source.warmupFramesDiscarded());
@@ -61,6 +62,10 @@ public final class StatsReport {
         cam.put("fps10s", round(b.fps10s()));
         cam.put("width", b.width());
         cam.put("height", b.height());
+        SourceStats.Requested requested = source.requested();
+        cam.put("requestedResolution", requested.resolution());
+        cam.put("requestedFps", requested.fps());
+        cam.put("requestedQuality", requested.quality());
         cam.put("lastFrameAgeMs", health.lastFrameAgeMillis());
         cam.put("frameSizeMeanBytes", Math.round(b.frameSizes().mean()));
         cam.put("framesDropped", new LinkedHashMap<String, Object>(source.framesDropped()));
@@ -121,6 +126,7 @@ public final class StatsReport {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("name", stats.name());
             c.put("default", app == cameras.main());
+            c.put("kind", stats.source().kind());
             c.put("source", stats.source().description());
             c.put("state", stats.source().stateKey());
             c.put("health", health.up() ? "UP" : "DOWN");

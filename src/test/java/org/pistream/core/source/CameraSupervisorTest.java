@@ -95,9 +95,9 @@ class CameraSupervisorTest {
         CameraStatus status = camera.status();
         assertEquals(CameraState.RESTARTING, status.state());
         assertEquals(1, status.lastExitCode());
-        assertEquals("exited with code 1", status.lastError());
+        assertEquals("rpicam-vid exited with code 1", status.lastError(), "no stderr: the exit code alone");
         assertEquals(1000, status.restartInMillis());
-        assertEquals("camera exited with code 1, restarting in 1 s", status.problem());
+        assertEquals("camera rpicam-vid exited with code 1, restarting in 1 s", status.problem());
         assertEquals(-1, status.pid());
         assertEquals(0, status.restarts(), "counted when the restart happens");
         assertEquals(3, sink.count());
@@ -111,7 +111,7 @@ class CameraSupervisorTest {
     }
 
     @Test
-    void restartIsLoggedWithTheProgramsLastStderrLines() {
+    void restartIsLoggedWithTheProgramsOwnWords() {
         try (LogCapture supervisorLog = new LogCapture(CameraSupervisor.class);
              LogCapture cameraLog = new LogCapture("org.pistream.camera")) {
             clock.hold();
@@ -124,8 +124,28 @@ class CameraSupervisorTest {
             assertEquals(List.of(
                     "INFO Camera started: pid " + pid + " `rpicam-vid -o -` (start #1)",
                     "INFO Camera streaming: first frame of " + a.length + " bytes after start #1",
-                    "WARN Camera exited with code 1 after 0 ms and 1 frames; restart #1 in 1000 ms; last stderr: sensor not found"
-                            + " | url rtsp://u:***@cam/x"), supervisorLog.lines());
+                    "WARN Camera rpicam-vid exited with code 1: sensor not found (ran 0 ms, 1 frames); restart #1 in 1000 ms"),
+                    supervisorLog.lines());
+            assertEquals(List.of("sensor not found", "url rtsp://u:***@cam/x"), camera.status().lastStderr());
+        }
+    }
+
+    @Test
+    void aChattyProgramsStderrIsLoggedAtMostThirtyLinesPerTenSecondsAndItsLastTenKept() {
+        try (LogCapture cameraLog = new LogCapture("org.pistream.camera")) {
+            clock.hold();
+            FakeProcess chatty = new FakeProcess();
+            for (int i = 1; i <= 500; i++) {
+                chatty.writeStderr("frame=" + i + " fps=30 q=2.0 size=" + i * 10 + "kB");
+            }
+            launcher.then(chatty.exit(0));
+            start();
+            clock.awaitPauses(1);
+            assertEquals(30, cameraLog.lines().size(), "the rest held back");
+            List<String> kept = camera.status().lastStderr();
+            assertEquals(10, kept.size());
+            assertEquals("frame=500 fps=30 q=2.0 size=5000kB", kept.get(9));
+            assertEquals("rpicam-vid exited with code 0: frame=500 fps=30 q=2.0 size=5000kB", camera.status().lastError());
         }
     }
 
@@ -170,19 +190,104 @@ class CameraSupervisorTest {
     }
 
     @Test
-    void programThatExitsAtOnceIsRetriedWithTheStepsDoubling() {
-        for (int i = 0; i < 3; i++) {
+    void programThatExitsAtOnceIsRetriedWithTheStepsDoublingThenIsMisconfiguredAtTheCap() {
+        for (int i = 0; i < 4; i++) {
             launcher.then(new FakeProcess().exit(3));
         }
         start();
-        launcher.awaitLaunch(4);
-        assertEquals(List.of(1000L, 2000L, 4000L), clock.pauses());
+        launcher.awaitLaunch(5);
+        assertEquals(List.of(1000L, 2000L, 30000L, 30000L), clock.pauses(),
+                "the third failure alike makes it misconfigured: retried at the cap");
         CameraStatus status = camera.status();
-        assertEquals(3, status.restarts());
-        assertEquals(4, status.starts());
+        assertEquals(4, status.restarts());
+        assertEquals(5, status.starts());
         assertEquals(3, status.lastExitCode());
-        assertEquals("exited with code 3", status.lastError());
+        assertEquals("rpicam-vid exited with code 3", status.lastError());
+        assertEquals(CameraState.MISCONFIGURED, status.state());
         assertEquals(0, sink.count());
+    }
+
+    @Test
+    void theProgramsOwnWordsAreTheReasonAndThreeAlikeMakeItMisconfiguredUntilAFrameComes() {
+        // What the real rpicam-vid 1.13.0 writes for --camera 7 on a machine with one camera (run in CameraWordsIT).
+        List<String> noSuchCamera = List.of(
+                "[3:01:45.159753879] [19982]  INFO Camera camera_manager.cpp:340 libcamera v0.7.1+rpt20260429+dirty",
+                "[3:01:45.160212369] [19987]  WARN IPAManager ipa_manager.cpp:159 No IPA found in '/opt/pistream-vcam/lib/libcamera/ipa'",
+                "[3:01:45.161575627] [19987]  INFO Camera camera_manager.cpp:223 Adding camera 'Virtual0' for pipeline handler virtual",
+                "ERROR: *** selected camera is not available ***");
+        try (LogCapture supervisorLog = new LogCapture(CameraSupervisor.class)) {
+            clock.hold();
+            for (int i = 0; i < 5; i++) {
+                FakeProcess p = new FakeProcess();
+                noSuchCamera.forEach(p::writeStderr);
+                launcher.then(p.exit(255));
+            }
+            launcher.then(new FakeProcess().write(a));
+            start();
+            clock.awaitPauses(1);
+            CameraStatus first = camera.status();
+            String reason = "rpicam-vid exited with code 255: ERROR: *** selected camera is not available ***";
+            assertEquals(CameraState.RESTARTING, first.state());
+            assertEquals(reason, first.lastError());
+            assertEquals("camera " + reason + ", restarting in 1 s", first.problem());
+            assertEquals(noSuchCamera, first.lastStderr());
+
+            clock.release();
+            launcher.awaitLaunch(6);
+            sink.awaitCount(1);
+            assertEquals(List.of(1000L, 2000L, 30000L, 30000L, 30000L), clock.pauses());
+            List<String> warnings = supervisorLog.lines().stream().filter(l -> l.startsWith("WARN")).toList();
+            assertEquals(List.of(
+                    "WARN Camera " + reason + " (ran 0 ms, 0 frames); restart #1 in 1000 ms",
+                    "WARN Camera " + reason + " (ran 0 ms, 0 frames); restart #2 in 2000 ms",
+                    "WARN Camera misconfigured: it failed the same way 3 times in a row without a frame: " + reason
+                            + "; retrying every 30 s until it sends one"), warnings, "one warning once misconfigured");
+            awaitState(CameraState.STREAMING);
+            assertNull(camera.status().problem(), "a frame clears it");
+        }
+    }
+
+    @Test
+    void misconfiguredIsShownWhileItWaitsAndWhileItTriesAgain() {
+        for (int i = 0; i < 2; i++) {
+            launcher.then(new FakeProcess().writeStderr("ERROR: *** no cameras available ***").exit(255));
+        }
+        FakeProcess third = new FakeProcess().writeStderr("ERROR: *** no cameras available ***");
+        FakeProcess retry = new FakeProcess();
+        launcher.then(third).then(retry);
+        start();
+        Await.until(() -> "the third run's stdout read", third::beingRead);
+        clock.hold();
+        third.exit(255);
+        clock.awaitPauses(3);
+        CameraStatus waiting = camera.status();
+        assertEquals(CameraState.MISCONFIGURED, waiting.state());
+        assertTrue(waiting.problem().startsWith(
+                "camera misconfigured: rpicam-vid exited with code 255: ERROR: *** no cameras available ***, retrying in "),
+                waiting.problem());
+        clock.release();
+        Await.until(() -> "the retry's stdout read", retry::beingRead);
+        CameraStatus trying = camera.status();
+        assertEquals(CameraState.MISCONFIGURED, trying.state(), "still misconfigured while the retry starts");
+        assertEquals("camera misconfigured: rpicam-vid exited with code 255: ERROR: *** no cameras available ***",
+                trying.problem());
+        assertEquals(List.of("ERROR: *** no cameras available ***", "ERROR: *** no cameras available ***",
+                "ERROR: *** no cameras available ***"), trying.lastStderr(), "the failed runs' words stay while it tries again");
+    }
+
+    @Test
+    void failuresThatDifferOrFollowFramesAreNotAMisconfiguration() {
+        launcher.then(new FakeProcess().writeStderr("ERROR: *** no cameras available ***").exit(255))
+                .then(new FakeProcess().writeStderr("ERROR: *** no cameras available ***").exit(255))
+                .then(new FakeProcess().writeStderr("Device or resource busy").exit(255))
+                .then(new FakeProcess().write(a).exit(1))
+                .then(new FakeProcess().exit(1))
+                .then(new FakeProcess().exit(1));
+        start();
+        launcher.awaitLaunch(7);
+        assertEquals(List.of(1000L, 2000L, 4000L, 8000L, 16000L, 30000L), clock.pauses(),
+                "streaks of 2 (alike), 1 (other words), frames, then 2: the plain steps");
+        assertFalse(camera.status().state() == CameraState.MISCONFIGURED);
     }
 
     @Test
@@ -222,7 +327,7 @@ class CameraSupervisorTest {
         assertEquals(0, status.starts(), "a start that failed is not a start");
         clock.release();
         clock.awaitPauses(3);
-        assertEquals(List.of(1000L, 2000L, 4000L), clock.pauses().subList(0, 3));
+        assertEquals(List.of(1000L, 2000L, 30000L), clock.pauses().subList(0, 3), "misconfigured after three alike");
     }
 
     @Test
