@@ -127,7 +127,7 @@ class LogFloodIT {
     @Test
     void streamChurnWritesABoundedNumberOfConnectLinesThatCountEveryStream() throws Exception {
         ServerProcess churnServer = ServerProcess.start("--camera", "test-pattern:160x120@30", "--port", "0", "--address",
-                "127.0.0.1", "--max-clients", "1000", "--max-clients-per-address", "0", "--max-connections-per-address", "0");
+                "127.0.0.1", "--max-clients", "200", "--max-clients-per-address", "0", "--max-connections-per-address", "0");
         try {
             URI base = churnServer.uri();
             int linesBefore = churnServer.lines().size();
