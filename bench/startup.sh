@@ -13,6 +13,10 @@
 # sensitive to the load than the wall time) and the 1-minute load average; then the medians.
 # The machine is shared: read the load column before trusting a wall time.
 # BUILD=0 skips building the WAR; results also go to $OUT/startup.md.
+# CPUS=0 runs the server (and its camera) on those CPUs only (taskset -c), e.g. one core of two.
+# LAUNCHER=1 starts the way the service does: packaging/bin/pi-stream (pointed at the variant's WAR and
+# etc/jvm-pi.options, EXTRA as JAVA_OPTS) with a cache folder of its own per variant, after two
+# untimed starts: the first writes the class-data archive when it stops, the second checks it.
 set -euo pipefail
 WORK=${WORK:-/tmp/pistream-bench-start}
 source "$(dirname "$0")/common.sh"
@@ -25,7 +29,11 @@ VARIANTS=("$@")
 [ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=("pi-stream=$WAR")
 bench_setup
 mkdir -p "$OUT"
-JVM_OPTS=$(grep -v '^#' "$ROOT/etc/jvm-pi.options" | tr '\n' ' ')
+# OPTIONS: another JVM options file in place of etc/jvm-pi.options (e.g. an older one, to compare).
+OPTIONS=${OPTIONS:-$ROOT/etc/jvm-pi.options}
+JVM_OPTS=$(grep -v '^#' "$OPTIONS" | tr '\n' ' ')
+CPUS=${CPUS:-}
+LAUNCHER=${LAUNCHER:-0}
 TICK=$(getconf CLK_TCK)
 URL="http://127.0.0.1:$PORT/snapshot"
 
@@ -60,9 +68,17 @@ start_once() {
     fi
     load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$EPOCHREALTIME
-    # shellcheck disable=SC2086 # the options are words
-    java $JVM_OPTS $extra -jar "$war" --port "$PORT" --address 127.0.0.1 --stats-interval 0 "${args[@]}" \
-        >"$WORK/startup-server.log" 2>&1 &
+    local -a cmd=()
+    [ -z "$CPUS" ] || cmd=(taskset -c "$CPUS")
+    if [ "$LAUNCHER" = 1 ]; then
+        local dir
+        dir=$(launcher_copy "$war")
+        cmd+=(env CACHE_DIRECTORY="$dir/cache" JAVA_OPTS="$extra" "$dir/pi-stream")
+    else
+        # shellcheck disable=SC2206 # the options are words
+        cmd+=(java $JVM_OPTS $extra -jar "$war")
+    fi
+    "${cmd[@]}" --port "$PORT" --address 127.0.0.1 --stats-interval 0 "${args[@]}" >"$WORK/startup-server.log" 2>&1 &
     pid=$!
     code=000
     for _ in $(seq 1 2000); do
@@ -82,13 +98,39 @@ start_once() {
     awk -v a="$t0" -v b="$t1" -v c="$cpu" -v l="$load" 'BEGIN { printf "%.3f %s %s\n", b - a, c, l }'
 }
 
+# The installed launcher as it would run from a WAR and options file of ours; prints its folder.
+launcher_copy() {
+    local war dir
+    war=$(readlink -f "$1")
+    dir=$WORK/launcher-$(echo "$war $OPTIONS" | cksum | cut -d' ' -f1)
+    if [ ! -x "$dir/pi-stream" ]; then
+        mkdir -p "$dir/cache"
+        cp "$OPTIONS" "$dir/jvm.options"
+        sed -e "s|^WAR=.*|WAR=$war|" -e "s|^OPTIONS=.*|OPTIONS=$dir/jvm.options|" "$ROOT/packaging/bin/pi-stream" >"$dir/pi-stream"
+        chmod +x "$dir/pi-stream"
+    fi
+    echo "$dir"
+}
+
 median() {
     sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 RAW=$WORK/startup-raw.txt
 : >"$RAW"
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS starts each"
+if [ "$LAUNCHER" = 1 ]; then
+    # The service's first run writes the class-data archive when it stops, the second checks it (not timed).
+    rm -rf "$WORK"/launcher-*
+    for v in "${VARIANTS[@]}"; do
+        spec=${v#*=}
+        war=${spec%%,*}
+        extra=""
+        [ "$spec" = "$war" ] || extra=${spec#*,}
+        start_once "$war" "$extra" "${CAMERAS%% *}" >/dev/null
+        start_once "$war" "$extra" "${CAMERAS%% *}" >/dev/null
+    done
+fi
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores${CPUS:+ (taskset -c $CPUS)}, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS starts each$([ "$LAUNCHER" != 1 ] || echo ", the service's launcher with its class-data archive")"
 printf '%-14s %-12s %3s %8s %7s %6s\n' variant camera run wall_s cpu_s load1
 for camera in $CAMERAS; do
     for run in $(seq 1 "$RUNS"); do

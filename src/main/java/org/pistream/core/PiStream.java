@@ -26,6 +26,7 @@ import org.pistream.core.source.CameraStatus;
 import org.pistream.core.source.CameraSupervisor;
 import org.pistream.core.source.FrameSink;
 import org.pistream.core.source.HttpMjpegCamera;
+import org.pistream.core.source.NoCamera;
 import org.pistream.core.source.TestPatternCamera;
 import org.pistream.core.stats.CameraStats;
 import org.pistream.core.stats.FanoutStats;
@@ -87,10 +88,20 @@ public final class PiStream extends Lifecycle {
                 requested.resolution());
     }
 
-    /** The built-in test pattern, another MJPEG server, or (the default) a supervised camera program. */
+    /** The built-in test pattern, another MJPEG server, or a supervised camera program; auto: the camera it chose, or none. */
     private static Camera camera(CameraSettings settings, FrameSink sink) {
         Duration timeout = Duration.ofSeconds(settings.cameraTimeoutSeconds());
         JpegVerifier.Level verify = JpegVerifier.Level.parse(settings.verifyFrames());
+        if (settings.source() instanceof CameraSource.AutoSource auto) {
+            if (auto.chosen() == null) {
+                return new NoCamera(auto.description(), auto.reason());
+            }
+            return camera(new CameraSettings(settings.name(), auto.chosen(), settings.values()), sink);
+        }
+        if (settings.source() instanceof CameraSource.V4l2Source v4l2) {
+            return new CameraSupervisor(v4l2.kind(), v4l2.command(settings), settings.maxFrameBytes(), verify, sink,
+                    Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
+        }
         if (settings.source() instanceof CameraSource.TestPatternSource pattern) {
             Integer quality = settings.values().has(KeyTable.QUALITY) ? settings.get(KeyTable.QUALITY) : null;
             return new TestPatternCamera(pattern.width(), pattern.height(), pattern.fps(), sink,
@@ -169,8 +180,26 @@ public final class PiStream extends Lifecycle {
             StatsLogLine line = new StatsLogLine(System.nanoTime());
             t.scheduleAtFixedRate(() -> logStats(line), statsIntervalSeconds, statsIntervalSeconds, TimeUnit.SECONDS);
         }
+        logChoice(settings.source());
         log.info("{}pi-stream started: camera {}, max {} clients, buffer {} frames", logPrefix, settings.source().description(),
                 settings.maxClients(), settings.bufferSize());
+    }
+
+    /** What was chosen at start and why: the automatic choice, a webcam's mode. */
+    private void logChoice(CameraSource source) {
+        if (source instanceof CameraSource.AutoSource auto) {
+            for (String note : auto.notes()) {
+                log.info("{}Camera detection: {}", logPrefix, note);
+            }
+            if (auto.chosen() == null) {
+                log.warn("{}Camera auto: {}; a camera plugged in later is used after pi-stream restarts", logPrefix, auto.reason());
+                return;
+            }
+            log.info("{}Camera auto: {}", logPrefix, auto.reason());
+            logChoice(auto.chosen());
+        } else if (source instanceof CameraSource.V4l2Source v4l2) {
+            log.info("{}Camera v4l2:{}: {}", logPrefix, v4l2.device(), v4l2.reason());
+        }
     }
 
     @Override

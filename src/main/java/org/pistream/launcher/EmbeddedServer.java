@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Connector;
@@ -24,6 +25,7 @@ import org.pistream.core.Cameras;
 import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 import org.pistream.web.PiStreamContextListener;
+import org.pistream.web.stream.BufferWrites;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -122,6 +124,13 @@ public final class EmbeddedServer {
             return settings;
         }
 
+        /** The cameras the webapp runs, or null before its context started (tests look inside the fan-out). */
+        public Cameras cameras() {
+            ServletContextHandler context = server.getDescendant(ServletContextHandler.class);
+            return context != null && context.getServletContext().getAttribute(PiStreamContextListener.APP_ATTRIBUTE)
+                    instanceof Cameras app ? app : null;
+        }
+
         @Override
         public void close() throws Exception {
             if (!server.isStopped()) {
@@ -205,6 +214,16 @@ public final class EmbeddedServer {
         // the buffer size), after flushing what it holds; larger writes go to the connection as they are.
         context.setAttribute(PiStreamContextListener.PASS_THROUGH_ATTRIBUTE,
                 Math.min(http.getOutputAggregationSize(), http.getOutputBufferSize()));
+        // Frames written as direct buffers go to the socket as they are; Servlet 6.0 can only write
+        // arrays, which the JDK copies into a temporary direct buffer per client and frame.
+        BufferWrites bufferWrites = (out, buffer) -> {
+            if (out instanceof HttpOutput jetty) {
+                jetty.write(buffer);
+                return true;
+            }
+            return false;
+        };
+        context.setAttribute(PiStreamContextListener.BUFFER_WRITES_ATTRIBUTE, bufferWrites);
         context.addEventListener(new PiStreamContextListener(settings));
         addStaticFiles(context);
 

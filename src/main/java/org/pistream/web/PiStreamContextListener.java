@@ -18,6 +18,7 @@ import jakarta.servlet.ServletRegistration;
 
 import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
+import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 import org.pistream.web.observe.HealthServlet;
@@ -71,6 +72,12 @@ public final class PiStreamContextListener implements ServletContextListener {
      * {@link ChunkWriter}). Absent in a container, whose buffering is not known.
      */
     public static final String PASS_THROUGH_ATTRIBUTE = "org.pistream.passThroughAbove";
+    /**
+     * Set by the embedded launcher: its {@link org.pistream.web.stream.BufferWrites}, with which clients
+     * write frames from off-heap copies (see {@link ChunkWriter}). Absent in a container: frames then
+     * stay on the heap only.
+     */
+    public static final String BUFFER_WRITES_ATTRIBUTE = "org.pistream.bufferWrites";
 
     /** Given by the embedded launcher; null in a container, where the listener reads its own. */
     private final Settings given;
@@ -113,7 +120,12 @@ public final class PiStreamContextListener implements ServletContextListener {
         try {
             SecurityCounters counters = new SecurityCounters();
             addProtections(context, settings, counters);
-            ChunkWriter writer = ChunkWriter.of(context.getAttribute(PASS_THROUGH_ATTRIBUTE));
+            ChunkWriter writer = ChunkWriter.of(context.getAttribute(PASS_THROUGH_ATTRIBUTE), context.getAttribute(BUFFER_WRITES_ATTRIBUTE));
+            if (writer.writesBuffers()) {
+                for (PiStream camera : started.all().values()) {
+                    camera.broadcaster().offHeapParts(FrameBroadcaster.OFF_HEAP_PART_BYTES);
+                }
+            }
             Settings server = settings;
             Function<PiStream, CameraServlet.Endpoints> endpointsOf = camera -> new CameraServlet.Endpoints(
                     new StreamServlet(camera.broadcaster(), camera.timer(), writer), new SnapshotServlet(camera, server.snapshotTimeoutMillis()),

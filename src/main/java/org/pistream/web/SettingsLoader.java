@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -25,6 +26,8 @@ import org.pistream.core.settings.Key;
 import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 import org.pistream.core.settings.Values;
+import org.pistream.core.source.detect.CameraDetector;
+import org.pistream.core.source.detect.DetectedCamera;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -52,11 +55,18 @@ public final class SettingsLoader {
     public static final int CONFIG_FILE_ORDINAL = 200;
 
     private static final Pattern RPICAM = Pattern.compile("rpicam(?::(\\d{1,2}))?");
+    /** {@code v4l2:DEVICE}: a device node or stable name, an absolute path without blanks. */
+    private static final Pattern V4L2 = Pattern.compile("v4l2:(/\\S+)");
+    /** What the no-signal picture, /stats and /healthz say when {@code camera=auto} found nothing. */
+    public static final String NO_CAMERA_FOUND = "no camera found: run 'pi-stream cameras' to list cameras";
     /** The programs that take rpicam-vid's flags: rpicam-vid, and libcamera-vid on Bullseye images. */
     private static final List<String> RPICAM_PROGRAMS = List.of("rpicam-vid", "libcamera-vid");
     /** The camera settings keys, which only some kinds take. */
     private static final List<Key<?>> PICTURE_KEYS = List.of(KeyTable.RESOLUTION, KeyTable.FPS, KeyTable.QUALITY,
             KeyTable.ROTATION, KeyTable.HFLIP, KeyTable.VFLIP);
+    private static final String V4L2_PREFIX = "v4l2:";
+    /** The camera value that detects the camera at start: the default. */
+    static final String AUTO = "auto";
     private static final Pattern TEST_PATTERN = Pattern.compile("test-pattern(?::(\\d{1,5})x(\\d{1,5}))?(?:@(\\d{1,3}))?");
 
     private SettingsLoader() {
@@ -96,6 +106,11 @@ public final class SettingsLoader {
 
     /** The same for the keys of {@code table}: each is read and checked as its entry says, then the settings are put together. */
     public static Settings load(KeyTable table, Config config) {
+        return load(table, config, CameraLookup.forThisMachine());
+    }
+
+    /** The same, asking {@code lookup} about the cameras of the machine ({@code camera=auto}, {@code v4l2:DEVICE}). */
+    static Settings load(KeyTable table, Config config, CameraLookup lookup) {
         Map<Key<?>, Object> read = new LinkedHashMap<>();
         for (Key<?> key : table.keys()) {
             String raw = config.getOptionalValue(key.configKey(), String.class).orElse(null);
@@ -117,11 +132,11 @@ public final class SettingsLoader {
                 values.get(KeyTable.TLS_KEYSTORE_PASSWORD), values.get(KeyTable.TLS_PORT), values.get(KeyTable.PORT),
                 values.get(KeyTable.PLAIN_HTTP));
         List<String> origins = SecuritySettings.origins(values.get(KeyTable.ALLOW_ORIGIN));
-        List<CameraSettings> cameras = namedCameras(table, config, values);
+        List<CameraSettings> cameras = namedCameras(table, config, values, lookup);
         // Named cameras replace the unnamed one unless it was configured too: then it stays at /stream.
         if (cameras.isEmpty() || unnamedCameraConfigured(config)) {
-            cameras.add(0, pictureSettings(config, new CameraSettings(Settings.UNNAMED, unnamedSource(config, values),
-                    perCamera(table, values))));
+            cameras.add(0, pictureSettings(config, new CameraSettings(Settings.UNNAMED, unnamedSource(config, values, lookup),
+                    perCamera(table, values)), lookup));
         }
         return new Settings(values, auth, tls, origins, cameras, cameras.get(0).name());
     }
@@ -148,12 +163,12 @@ public final class SettingsLoader {
     }
 
     /** The unnamed camera's source: {@code camera-url}, the built-in test pattern, or {@code camera-cmd} with {@code camera-args}. */
-    private static CameraSource unnamedSource(Config config, Values values) {
+    private static CameraSource unnamedSource(Config config, Values values, CameraLookup lookup) {
         String camera = values.get(KeyTable.CAMERA).trim();
         CameraSource.HttpSource http = httpSource(KeyTable.CAMERA_URL.configKey(), values.get(KeyTable.CAMERA_URL),
                 values.get(KeyTable.CAMERA_USER), values.get(KeyTable.CAMERA_PASSWORD));
         if (http != null) {
-            if (!camera.equals("command")) {
+            if (!camera.equals("command") && !camera.equals(AUTO)) {
                 throw new InvalidSettingException(KeyTable.CAMERA_URL.configKey(), http.uri().toString(),
                         "replaces the camera program; it cannot be combined with " + KeyTable.CAMERA.configKey() + "=" + camera);
             }
@@ -162,6 +177,33 @@ public final class SettingsLoader {
         String cameraCmd = values.get(KeyTable.CAMERA_CMD).trim();
         boolean explicitCmd = isSet(config, KeyTable.CAMERA_CMD);
         boolean explicitArgs = isSet(config, KeyTable.CAMERA_ARGS);
+        if (camera.equals(AUTO)) {
+            if (isSet(config, KeyTable.CAMERA)) {
+                // auto on purpose: a program given too is a contradiction, unless it is only the defaults written out
+                // (the packaged config file with every line uncommented).
+                for (Key<String> given : List.of(KeyTable.CAMERA_CMD, KeyTable.CAMERA_ARGS)) {
+                    if (isSet(config, given) && !values.get(given).trim().equals(given.defaultValue())) {
+                        throw new InvalidSettingException(given.configKey(), values.get(given), "runs a camera program: it cannot be combined with "
+                                + KeyTable.CAMERA.configKey() + "=auto (leave " + KeyTable.CAMERA.configKey() + " unset, or set it to command)");
+                    }
+                }
+                return auto(lookup);
+            }
+            if (!explicitCmd && !explicitArgs) {
+                return auto(lookup);
+            }
+            camera = "command"; // an explicit camera-cmd or camera-args without camera: the program, as before auto
+        }
+        Matcher v4l2 = V4L2.matcher(camera);
+        if (v4l2.matches() || camera.startsWith(V4L2_PREFIX)) {
+            if (explicitCmd || explicitArgs) {
+                Key<String> given = explicitCmd ? KeyTable.CAMERA_CMD : KeyTable.CAMERA_ARGS;
+                throw new InvalidSettingException(given.configKey(), values.get(given), "does not apply to " + KeyTable.CAMERA.configKey()
+                        + "=" + camera + " (pi-stream runs v4l2-ctl, and ffmpeg for a camera without MJPEG); another program is "
+                        + KeyTable.CAMERA.configKey() + "=command");
+            }
+            return v4l2(KeyTable.CAMERA.configKey(), camera);
+        }
         if (RPICAM.matcher(camera).matches()) {
             // rpicam's program: an explicit camera-cmd (a path to rpicam-vid), else rpicam-vid or libcamera-vid on PATH.
             if (explicitCmd && !cameraCmd.isEmpty() && !RPICAM_PROGRAMS.contains(Path.of(cameraCmd).getFileName().toString())) {
@@ -185,6 +227,39 @@ public final class SettingsLoader {
             command.addAll(splitWords(KeyTable.CAMERA_ARGS.configKey(), values.get(KeyTable.CAMERA_ARGS)));
         }
         return new CameraSource.CommandSource(command);
+    }
+
+    /** {@code v4l2:DEVICE}, its mode not chosen yet ({@link #pictureSettings} does). */
+    private static CameraSource.V4l2Source v4l2(String key, String value) {
+        Matcher m = V4L2.matcher(value);
+        if (!m.matches()) {
+            throw new InvalidSettingException(key, value, "must be v4l2:DEVICE with the device's path, e.g. v4l2:/dev/video0 or"
+                    + " v4l2:/dev/v4l/by-id/usb-...-video-index0 ('pi-stream cameras' lists them)");
+        }
+        return CameraSource.V4l2Source.unprobed(m.group(1));
+    }
+
+    /**
+     * {@code camera=auto}: the first Pi camera module, else the first USB webcam with MJPEG, as the detection
+     * finds them; with neither, a source that says so.
+     */
+    private static CameraSource auto(CameraLookup lookup) {
+        CameraDetector.Detection detection = lookup.detection();
+        Optional<DetectedCamera> found = detection.automaticChoice();
+        if (found.isEmpty()) {
+            return new CameraSource.AutoSource(null, NO_CAMERA_FOUND, detection.notes());
+        }
+        DetectedCamera camera = found.get();
+        String why = "found " + camera.cameraValue() + " (" + camera.name() + "), the first "
+                + (camera.kind() == DetectedCamera.Kind.RPICAM ? "Pi camera module" : "USB webcam with MJPEG") + " of "
+                + detection.cameras().size() + " camera(s) listed";
+        if (camera.kind() == DetectedCamera.Kind.RPICAM) {
+            return new CameraSource.AutoSource(new CameraSource.RpicamSource(Integer.parseInt(camera.id()),
+                    rpicamProgram(System.getenv("PATH")), List.of()), why, detection.notes());
+        }
+        String device = camera.stableId() != null ? camera.stableId() : camera.id();
+        lookup.knownModes(device, camera.modes());
+        return new CameraSource.AutoSource(CameraSource.V4l2Source.unprobed(device), why, detection.notes());
     }
 
     /**
@@ -235,7 +310,7 @@ public final class SettingsLoader {
      * {@code test-pattern[:WxH][@FPS]}, an {@code http(s)://} MJPEG URL, or a camera command line,
      * with the server's per-camera values unless {@code camera.NAME.KEY} sets its own.
      */
-    private static List<CameraSettings> namedCameras(KeyTable table, Config config, Values server) {
+    private static List<CameraSettings> namedCameras(KeyTable table, Config config, Values server, CameraLookup lookup) {
         Set<String> names = new LinkedHashSet<>();
         String listed = server.get(KeyTable.CAMERAS);
         if (listed != null) {
@@ -257,7 +332,7 @@ public final class SettingsLoader {
         }
         List<CameraSettings> cameras = new ArrayList<>();
         for (String name : names) {
-            cameras.add(namedCamera(table, config, server, name));
+            cameras.add(namedCamera(table, config, server, name, lookup));
         }
         return cameras;
     }
@@ -274,7 +349,7 @@ public final class SettingsLoader {
     }
 
     /** Camera NAME: its source from {@code camera.NAME}, each per-camera key from {@code camera.NAME.KEY} or else the server's value. */
-    private static CameraSettings namedCamera(KeyTable table, Config config, Values server, String name) {
+    private static CameraSettings namedCamera(KeyTable table, Config config, Values server, String name, CameraLookup lookup) {
         Map<Key<?>, Object> own = new LinkedHashMap<>();
         for (Key<?> key : table.keys()) {
             if (key.isPerCamera()) {
@@ -288,7 +363,8 @@ public final class SettingsLoader {
         String source = config.getOptionalValue(sourceKey, String.class).orElse(null);
         if (source == null || source.isBlank()) {
             throw new InvalidSettingException(sourceKey, source,
-                    "must name the camera: test-pattern[:WxH][@FPS], an http:// or https:// MJPEG URL, or a camera command");
+                    "must name the camera: rpicam[:INDEX], v4l2:DEVICE, test-pattern[:WxH][@FPS], an http:// or https:// MJPEG URL,"
+                    + " or a camera command");
         }
         source = source.trim();
         String lower = source.toLowerCase(Locale.ROOT);
@@ -297,6 +373,8 @@ public final class SettingsLoader {
             kind = testPattern(sourceKey, source);
         } else if (RPICAM.matcher(lower).matches()) {
             kind = rpicam(sourceKey, lower, null, List.of());
+        } else if (lower.startsWith(V4L2_PREFIX)) {
+            kind = v4l2(sourceKey, source);
         } else if (lower.startsWith("http://") || lower.startsWith("https://")) {
             String user = config.getOptionalValue(KeyTable.cameraKey(name, KeyTable.CAMERA_USER), String.class).orElse(null);
             String password = config.getOptionalValue(KeyTable.cameraKey(name, KeyTable.CAMERA_PASSWORD), String.class).orElse(null);
@@ -304,7 +382,7 @@ public final class SettingsLoader {
         } else {
             kind = new CameraSource.CommandSource(splitWords(sourceKey, source));
         }
-        return pictureSettings(config, new CameraSettings(name, kind, values));
+        return pictureSettings(config, new CameraSettings(name, kind, values), lookup);
     }
 
     /** Whether the unnamed camera was configured on purpose, not just left at the bundled defaults. */
@@ -343,7 +421,7 @@ public final class SettingsLoader {
         Matcher m = TEST_PATTERN.matcher(value);
         if (!m.matches()) {
             throw new InvalidSettingException(key, value,
-                    "must be 'command', 'rpicam[:INDEX]' or 'test-pattern[:WIDTHxHEIGHT][@FPS]'");
+                    "must be 'auto', 'command', 'rpicam[:INDEX]', 'v4l2:DEVICE' or 'test-pattern[:WIDTHxHEIGHT][@FPS]'");
         }
         if (m.group(1) == null && m.group(3) == null) {
             return new CameraSource.TestPatternSource(0, 0, 0);
@@ -397,13 +475,23 @@ public final class SettingsLoader {
      * refused naming the key, the value and the kind. A test pattern's own {@code :WxH@FPS} and the
      * {@code resolution}/{@code fps} keys must agree where both are given.
      */
-    private static CameraSettings pictureSettings(Config config, CameraSettings camera) {
+    private static CameraSettings pictureSettings(Config config, CameraSettings camera, CameraLookup lookup) {
         if (!PICTURE_KEYS.stream().allMatch(camera.values()::has)) {
             return camera; // a table without them (tests of other keys)
         }
         String name = camera.name();
         Map<Key<?>, Object> values = new LinkedHashMap<>(camera.values().asMap());
         CameraSource source = camera.source();
+        if (source instanceof CameraSource.AutoSource auto) {
+            if (auto.chosen() == null) {
+                return camera; // nothing to apply them to; the camera found after a restart gets them
+            }
+            CameraSettings chosen = pictureSettings(config, new CameraSettings(name, auto.chosen(), camera.values()), lookup);
+            return new CameraSettings(name, new CameraSource.AutoSource(chosen.source(), auto.reason(), auto.notes()), chosen.values());
+        }
+        if (source instanceof CameraSource.V4l2Source v4l2) {
+            return V4l2Settings.choose(config, camera, v4l2, lookup);
+        }
         if (source instanceof CameraSource.CommandSource || source instanceof CameraSource.HttpSource) {
             boolean command = source instanceof CameraSource.CommandSource;
             for (Key<?> key : PICTURE_KEYS) {
@@ -478,7 +566,7 @@ public final class SettingsLoader {
     }
 
     /** The key a camera's value of {@code key} came from: its own {@code camera.NAME.KEY} if set, else the server's. */
-    private static String shownKey(Config config, String camera, Key<?> key) {
+    static String shownKey(Config config, String camera, Key<?> key) {
         if (!camera.equals(Settings.UNNAMED)) {
             String own = KeyTable.cameraKey(camera, key);
             if (config.getOptionalValue(own, String.class).filter(v -> !v.isBlank()).isPresent()) {

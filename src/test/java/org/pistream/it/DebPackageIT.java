@@ -57,6 +57,8 @@ class DebPackageIT {
     private static final List<Path> SYSTEMD_STATE = List.of(Path.of("/etc/systemd"),
             Path.of("/var/lib/systemd/deb-systemd-helper-enabled"), Path.of("/var/lib/systemd/deb-systemd-helper-masked"));
     private static final long MIB = 1024 * 1024;
+    /** The unit's TimeoutStopSec: a stop that writes the class-data archive may take a busy machine a while. */
+    private static final Duration STOP_WRITING_ARCHIVE = Duration.ofSeconds(60);
 
     static String version() {
         return System.getProperty("pistream.version", "0.1.0-SNAPSHOT");
@@ -306,7 +308,7 @@ class DebPackageIT {
                 assertEquals("pi-stream " + version() + "\n", Commands.run(DPKG, "/usr/bin/pi-stream", "--version").ok());
 
                 cache = serviceCacheDirectory();
-                runAsTheServiceTwice(cache);
+                runAsTheServiceThreeTimes(cache);
                 runWithACameraInTheUnitsSandbox();
 
                 Commands.run(DPKG, "dpkg", "--remove", PACKAGE).ok();
@@ -324,8 +326,13 @@ class DebPackageIT {
         }
     }
 
-    /** Runs the unit's ExecStart as its user: first start writes the class-data archive, the second maps it. */
-    private void runAsTheServiceTwice(Path cache) throws Exception {
+    /**
+     * Runs the unit's ExecStart as its user: the first stop writes the class-data archive (as .new), the
+     * second start checks it, keeps it and maps it; a third start meets an archive cut short (as power
+     * lost while it was written leaves it), which would make the JVM die of SIGBUS: it is dropped, the
+     * server starts without it and writes a new one when it stops.
+     */
+    private void runAsTheServiceThreeTimes(Path cache) throws Exception {
         int port = ServerProcess.freePort();
         // The operator's configuration: this test's port and the built-in camera.
         Files.writeString(CONFIG, "\npistream.port=" + port + "\npistream.address=127.0.0.1\n"
@@ -342,22 +349,46 @@ class DebPackageIT {
             String status = Files.readString(Path.of("/proc", Long.toString(server.pid()), "status"));
             assertTrue(status.matches("(?s).*\nUid:\\s+" + uid + "\\s+" + uid + "\\s.*"), "runs as pi-stream:\n" + status);
             assertTrue(status.matches("(?s).*\nGroups:[^\n]*\\b" + videoGid + "\\b.*"), "in the video group:\n" + status);
-            // The unit's SuccessExitStatus=143: what the JVM ends with after SIGTERM.
-            assertEquals(143, server.stop(), server.output());
+            // The unit's SuccessExitStatus=143: what the JVM ends with after SIGTERM. This stop writes the
+            // class-data archive, which may take a busy machine a while: the unit's TimeoutStopSec.
+            assertEquals(143, server.stop(STOP_WRITING_ARCHIVE), server.output());
         }
-        List<Path> archives = archives(cache);
-        assertEquals(1, archives.size(), "the first stop writes the class-data archive: " + archives);
+        List<Path> written = archives(cache);
+        assertEquals(1, written.size(), "the first stop writes the class-data archive: " + written);
+        assertTrue(written.get(0).toString().endsWith(".jsa.new"), "written as .new until a start checks it: " + written);
+        Path archive = Path.of(written.get(0).toString().replaceFirst("\\.new$", ""));
 
         try (ServerProcess server = ServerProcess.startCommand(command, Map.of("CACHE_DIRECTORY", cache.toString(),
                 "JAVA_OPTS", "-Xmx48m"))) {
             String maps = Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps"));
-            assertTrue(maps.contains(archives.get(0).toString()), "the second start maps the archive");
+            assertTrue(maps.contains(archive.toString()), "the second start maps the checked archive");
             long heapMax = Http.stats(server.uri()).at("/server/heapMaxBytes").asLong();
             assertTrue(heapMax > 40 * MIB && heapMax <= 48 * MIB, "JAVA_OPTS=-Xmx48m wins over jvm.options: " + heapMax);
             assertSnapshotIs160x120(server);
             assertEquals(143, server.stop(), server.output());
             assertFalse(server.output().contains("[warning][cds]"), server.output());
         }
+        assertEquals(List.of(archive), archives(cache));
+
+        // An archive cut short: its header is whole, the classes past it are missing.
+        Path damaged = Path.of(archive + ".new");
+        long whole = Files.size(archive);
+        try (FileChannel in = FileChannel.open(archive); FileChannel out = FileChannel.open(damaged, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            in.transferTo(0, 128 * 1024, out);
+        }
+        Files.delete(archive);
+        Commands.run(DPKG, "chown", PACKAGE + ":" + PACKAGE, damaged.toString()).ok();
+        try (ServerProcess server = ServerProcess.startCommand(command, Map.of("CACHE_DIRECTORY", cache.toString(), "JAVA_OPTS", ""))) {
+            assertSnapshotIs160x120(server);
+            assertTrue(server.output().contains("class-data archive " + damaged + " is damaged; removed"), server.output());
+            String maps = Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps"));
+            assertFalse(maps.contains(cache.toString()), "no archive of the cache mapped after a damaged one");
+            assertEquals(143, server.stop(STOP_WRITING_ARCHIVE), server.output());
+        }
+        written = archives(cache);
+        assertEquals(List.of(damaged), written, "the stop writes a new archive in the damaged one's place");
+        assertTrue(Files.size(damaged) > whole / 2, "a whole archive again: " + Files.size(damaged) + " bytes, the first " + whole);
     }
 
     /**
@@ -664,7 +695,7 @@ class DebPackageIT {
 
     private static List<Path> archives(Path cache) throws IOException {
         try (Stream<Path> files = Files.list(cache)) {
-            return files.filter(p -> p.getFileName().toString().matches("pi-stream-\\d+\\.jsa")).toList();
+            return files.filter(p -> p.getFileName().toString().matches("pi-stream-\\d+\\.jsa(\\.new)?")).sorted().toList();
         }
     }
 

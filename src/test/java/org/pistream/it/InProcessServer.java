@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import org.pistream.core.Cameras;
 import org.pistream.launcher.EmbeddedServer;
 
 /**
@@ -70,6 +71,11 @@ final class InProcessServer implements TestServer {
     @Override
     public URI uri() {
         return running.uri();
+    }
+
+    /** The cameras the server runs: for tests that look inside the fan-out. */
+    Cameras cameras() {
+        return running.cameras();
     }
 
     @Override

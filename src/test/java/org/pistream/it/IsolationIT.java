@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.pistream.core.fanout.FrameBroadcaster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -83,6 +84,53 @@ class IsolationIT {
                     s.close();
                 }
             }
+        }
+    }
+
+    /**
+     * Frames go out from pooled off-heap buffers in the embedded server: viewers that read, stall
+     * (their writes stay pending in Jetty) or vanish mid-frame all give their buffers back, so once
+     * they have gone the pool holds the ring's frames only, and it stops allocating once it has
+     * what the frames need; the viewer that reads gets intact frames throughout.
+     */
+    @Test
+    void offHeapFrameBuffersComeBackWhenViewersLeaveWhateverTheyWereDoing() throws Exception {
+        int ring = 8;
+        try (InProcessServer server = InProcessServer.start("--port", "0", "--address", "127.0.0.1",
+                "--camera", "test-pattern:1280x720@25", "--buffer-size", Integer.toString(ring))) {
+            FrameBroadcaster fanOut = server.cameras().main().broadcaster();
+            for (int round = 0; round < 3; round++) {
+                List<Socket> stalled = new ArrayList<>();
+                try (MjpegClient fast = MjpegClient.open(server.uri(), "/stream?fast")) {
+                    for (int i = 0; i < 4; i++) {
+                        stalled.add(stalledViewer(server));
+                    }
+                    for (int i = 0; i < 3; i++) {
+                        // Gone mid-frame: reads a little of the stream, then resets the connection.
+                        try (MjpegClient gone = MjpegClient.open(server.uri(), "/stream?gone")) {
+                            gone.readPart();
+                            gone.socket().setSoLinger(true, 0);
+                        }
+                    }
+                    for (int i = 0; i < 60; i++) {
+                        fast.readPart(); // decoded: intact
+                    }
+                    assertTrue(fanOut.offHeapBuffersInUse() >= ring, "frames go out off-heap: " + fanOut.offHeapBuffersInUse());
+                } finally {
+                    for (Socket s : stalled) {
+                        s.setSoLinger(true, 0);
+                        s.close();
+                    }
+                }
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while ((fanOut.subscriberCount() > 0 || fanOut.offHeapBuffersInUse() != ring) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(0, fanOut.subscriberCount(), "every viewer left");
+                assertEquals(ring, fanOut.offHeapBuffersInUse(), "round " + round + ": the ring's frames only, every viewer's buffer came back");
+            }
+            // 16 KB steps of a 720p test pattern: the ring plus what pending writes held, not a buffer per frame sent.
+            assertTrue(fanOut.offHeapBytes() <= FrameBroadcaster.OFF_HEAP_PART_BYTES, fanOut.offHeapBytes() + " bytes");
         }
     }
 }

@@ -227,6 +227,11 @@ final class MjpegClient implements AutoCloseable {
         }
     }
 
+    /** The connection, e.g. to reset it instead of closing it. */
+    Socket socket() {
+        return socket;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -236,11 +236,16 @@ final class ServerProcess implements TestServer {
      */
     @Override
     public int stop() throws InterruptedException {
+        return stop(Duration.ofSeconds(15));
+    }
+
+    /** The same with another grace period, e.g. the unit's TimeoutStopSec for a stop that writes a class-data archive. */
+    public int stop(Duration grace) throws InterruptedException {
         process.toHandle().destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
-            throw new AssertionError("server ignored SIGTERM for 15 s; output:\n" + output());
+            throw new AssertionError("server ignored SIGTERM for " + grace.toSeconds() + " s; output:\n" + output());
         }
         reader.join(2000);
         return process.exitValue();

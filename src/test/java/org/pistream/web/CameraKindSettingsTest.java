@@ -97,7 +97,7 @@ class CameraKindSettingsTest {
 
     @Test
     void commandAndHttpCamerasRefuseTheSettingsInsteadOfIgnoringThem() {
-        String message = refusal(Map.of("pistream.resolution", "640x480"));
+        String message = refusal(Map.of("pistream.camera", "command", "pistream.resolution", "640x480"));
         assertTrue(message.contains("pistream.resolution") && message.contains("'640x480'") && message.contains("command camera")
                 && message.contains("pistream.camera-args") && message.contains("rpicam"), message);
         message = refusal(Map.of("pistream.camera-url", "http://pi:8080/stream", "pistream.hflip", "true"));

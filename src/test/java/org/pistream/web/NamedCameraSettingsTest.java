@@ -26,7 +26,7 @@ class NamedCameraSettingsTest {
 
     @Test
     void noNamedCamerasIsTheSingleUnnamedCamera() {
-        Settings s = load(Map.of());
+        Settings s = load(Map.of("pistream.camera", "command"));
         assertEquals(List.of(Settings.UNNAMED), s.cameras().stream().map(CameraSettings::name).toList());
         assertEquals(Settings.UNNAMED, s.defaultCamera());
         assertFalse(s.namesCameras());

@@ -30,6 +30,13 @@ import org.pistream.core.stats.Histogram;
 public final class FrameBroadcaster extends Lifecycle {
     /** A newcomer is not shown a frame older than this (camera idle or down): it waits for the next. */
     private static final long STALE_NANOS = 2_000_000_000L;
+    /**
+     * The off-heap budget per camera ({@link #offHeapParts}): what is in use is about the ring's
+     * frames plus the few that writes still read (33 buffers of 160 KB = 5.3 MB at 1080p), so
+     * this is room for bursts of slow clients each holding an older frame; past it, frames go out
+     * from the heap.
+     */
+    public static final long OFF_HEAP_PART_BYTES = 16L << 20;
 
     private final FrameRing ring;
     private final FanOut fanOut;
@@ -40,6 +47,8 @@ public final class FrameBroadcaster extends Lifecycle {
     private volatile Frame latestReal;
     private volatile Runnable demandListener = () -> { };
     private volatile BooleanSupplier liveCheck = () -> true;
+    /** Where frames get their off-heap copy, or null: only a container that writes buffers uses one. */
+    private volatile PartPool parts;
 
     public FrameBroadcaster(int capacity, int maxSubscribers, int fanoutThreads) {
         this.ring = new FrameRing(capacity);
@@ -63,7 +72,7 @@ public final class FrameBroadcaster extends Lifecycle {
      * client. Called by the camera thread, with a JPEG the source stage has already fixed up.
      */
     public Frame publish(byte[] jpeg, int offset, int length, long captureMicros) {
-        Frame frame = ring.append(seq -> MultipartFraming.frame(seq, captureMicros, jpeg, offset, length, false));
+        Frame frame = ring.append(seq -> offHeap(MultipartFraming.frame(seq, captureMicros, jpeg, offset, length, false)));
         latestReal = frame;
         counters.cameraFrame(length);
         fanOut.wakeAll();
@@ -73,7 +82,7 @@ public final class FrameBroadcaster extends Lifecycle {
 
     /** Publishes the no-signal picture. Snapshot waiters are not woken by it. */
     public Frame publishPlaceholder(byte[] jpeg, long captureMicros) {
-        Frame frame = ring.append(seq -> MultipartFraming.frame(seq, captureMicros, jpeg, 0, jpeg.length, true));
+        Frame frame = ring.append(seq -> offHeap(MultipartFraming.frame(seq, captureMicros, jpeg, 0, jpeg.length, true)));
         counters.placeholderFrames.incrementAndGet();
         fanOut.wakeAll();
         return frame;
@@ -85,6 +94,38 @@ public final class FrameBroadcaster extends Lifecycle {
         counters.repeatedFrames.incrementAndGet();
         fanOut.wakeAll();
         return again;
+    }
+
+    /**
+     * From now on, frames also get an off-heap copy of their part, from a pool of direct buffers of at
+     * most {@code maxBytes}, for clients whose container writes buffers without copying them (the
+     * embedded Jetty). A frame that finds no room in the pool is sent from the heap. Call once, before
+     * clients connect.
+     */
+    public void offHeapParts(long maxBytes) {
+        parts = new PartPool(maxBytes);
+    }
+
+    private Frame offHeap(Frame frame) {
+        PartPool pool = parts;
+        return pool == null ? frame : frame.offHeap(pool);
+    }
+
+    /** The pool of off-heap parts, or null (tests: the pool must return to the ring's share when clients leave). */
+    PartPool partPool() {
+        return parts;
+    }
+
+    /** Off-heap buffers that frames in the ring or clients' writes hold now; 0 without a pool. */
+    public int offHeapBuffersInUse() {
+        PartPool pool = parts;
+        return pool == null ? 0 : pool.buffersInUse();
+    }
+
+    /** Direct memory the off-heap pool holds, idle or in use; 0 without a pool. */
+    public long offHeapBytes() {
+        PartPool pool = parts;
+        return pool == null ? 0 : pool.allocatedBytes();
     }
 
     /** Tells whether the camera is delivering now; when not, a newcomer waits for the next frame. */

@@ -44,8 +44,11 @@ final class FrameRing {
             if (frame.sequence() != sequence) {
                 throw new IllegalStateException("frame " + frame + " appended as sequence " + sequence);
             }
-            slots.set((int) (sequence % capacity), frame);
+            Frame dropped = slots.getAndSet((int) (sequence % capacity), frame);
             latestSequence = sequence; // the volatile write publishes the slot
+            if (dropped != null) {
+                dropped.leftRing(); // clients writing it hold their own reference to its off-heap part
+            }
             lastAppendNanos = System.nanoTime();
             return frame;
         }

@@ -22,8 +22,16 @@ import java.util.function.LongSupplier;
  * <p>Threading: confined to the client's drain loop (one thread at a time, see {@link Subscription}).
  */
 public final class StreamEncoder {
-    /** Bytes to write: {@code length} bytes of {@code bytes} from {@code offset}; never modified. */
-    public record Chunk(byte[] bytes, int offset, int length, boolean endsFrame) {
+    /**
+     * Bytes to write: {@code length} bytes of {@code bytes} from {@code offset}; never modified.
+     * {@code offHeap}, when not null, holds the same bytes at the same offset off-heap (a frame's
+     * part): a writer that can write buffers {@linkplain OffHeapPart#retain() retains} it and writes
+     * its slice instead, and releases it once the container is done with the write.
+     */
+    public record Chunk(byte[] bytes, int offset, int length, boolean endsFrame, OffHeapPart offHeap) {
+        public Chunk(byte[] bytes, int offset, int length, boolean endsFrame) {
+            this(bytes, offset, length, endsFrame, null);
+        }
     }
 
     private static final Chunk PREAMBLE = constant(MultipartFraming.preamble(), false);

@@ -36,10 +36,14 @@ public final class KeyTable {
     public static final Key<Integer> STATS_INTERVAL = Key.integer("stats-interval", 30, 0, 86_400,
             "seconds between stats log lines (0: off)").shown();
     /** The unnamed camera; on the command line also {@code NAME=SOURCE} for a named one (see the launcher). */
-    public static final Key<String> CAMERA = Key.text("camera", "command",
-            "'command' runs --camera-cmd; 'rpicam[:INDEX]' is a Pi camera module through rpicam-vid;"
+    public static final Key<String> CAMERA = Key.text("camera", "auto",
+            "'auto' finds the camera at start (the first Pi camera module, else the first USB webcam with MJPEG;"
+            + " a --camera-cmd or --camera-args given means 'command'); 'command' runs --camera-cmd;"
+            + " 'rpicam[:INDEX]' is a Pi camera module through rpicam-vid; 'v4l2:DEVICE' is a USB webcam (/dev/video0,"
+            + " /dev/v4l/by-id/...), its MJPEG passed through, or encoded by ffmpeg when it has none;"
             + " 'test-pattern[:WxH][@FPS]' is the built-in camera;"
-            + " NAME=SOURCE (repeatable) adds a named camera at /cam/NAME/: SOURCE is a test pattern, an http:// URL or a command line")
+            + " NAME=SOURCE (repeatable) adds a named camera at /cam/NAME/: SOURCE is rpicam[:INDEX], v4l2:DEVICE, a test pattern,"
+            + " an http:// URL or a command line")
             .required().flag(Key.Flag.REPEATED).shown();
     public static final Key<String> CAMERA_CMD = Key.text("camera-cmd", "rpicam-vid",
             "camera program that writes MJPEG to stdout").required();
@@ -63,13 +67,14 @@ public final class KeyTable {
             + " tables only, for several 1080p cameras on a Pi 3 or Zero 2)", "full", "headers").perCamera().shown();
     /** Camera settings that mean the same for every kind that takes them (rpicam, the test pattern); unset: the kind's default. */
     public static final Key<String> RESOLUTION = Key.text("resolution", null,
-            "camera picture size WIDTHxHEIGHT, e.g. 1280x720 (rpicam, test pattern; default 1280x720 for rpicam, 640x480 for the test pattern)")
+            "camera picture size WIDTHxHEIGHT, e.g. 1280x720 (rpicam, v4l2: the nearest the camera offers, test pattern; default 1280x720,"
+            + " 640x480 for the test pattern)")
             .check(v -> v.isBlank() || v.strip().matches("\\d{1,5}x\\d{1,5}"), "must be WIDTHxHEIGHT, e.g. 1280x720")
             .stripped().perCamera().shown();
     public static final Key<Integer> FPS = Key.optionalInteger("fps", 1, 120,
-            "camera frames per second (rpicam, test pattern; default 30)").perCamera().shown();
+            "camera frames per second (rpicam, v4l2, test pattern; default 30)").perCamera().shown();
     public static final Key<Integer> QUALITY = Key.optionalInteger("quality", 1, 100,
-            "camera JPEG quality 1-100 (rpicam, test pattern; default: rpicam-vid's 50, the test pattern's 80)").perCamera().shown();
+            "camera JPEG quality 1-100 (rpicam, v4l2 without MJPEG, test pattern; default: rpicam-vid's 50, 80 otherwise)").perCamera().shown();
     public static final Key<Integer> ROTATION = Key.integer("rotation", 0, 0, 270,
             "rotate the camera picture by 0 or 180 degrees (90 and 270: no kind supports them yet)")
             .check(v -> v.strip().matches("0|90|180|270"), "must be 0, 90, 180 or 270").perCamera().shown();

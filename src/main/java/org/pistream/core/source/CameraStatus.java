@@ -30,8 +30,14 @@ public record CameraStatus(String kind, String description, CameraState state, l
                 warmupDiscarded, frameBufferBytes, List.of());
     }
 
+    /** The kind of a server without a camera ({@link NoCamera}): its {@code lastError} is the whole story. */
+    public static final String NONE = "none";
+
     /** Why viewers see no picture, in a few words, or null while frames flow. */
     public String problem() {
+        if (NONE.equals(kind) && lastError != null) {
+            return lastError;
+        }
         switch (state) {
             case STARTING:
             case IDLE:

@@ -10,10 +10,13 @@ import java.util.List;
  */
 @FunctionalInterface
 interface ProcessLauncher {
-    /** The real one: {@link ProcessBuilder}, standard input from {@code /dev/null}. */
-    ProcessLauncher SYSTEM = command -> new ProcessBuilder(command)
+    /**
+     * The real one: {@link ProcessBuilder}, standard input from {@code /dev/null}; ending the program ends
+     * what it started too ({@link ProcessTree}), so a pipeline leaves no process behind.
+     */
+    ProcessLauncher SYSTEM = command -> new ProcessTree(new ProcessBuilder(command)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
+            .start());
 
     /** Starts {@code command}; throws when it cannot (not found, not executable). */
     Process launch(List<String> command) throws IOException;

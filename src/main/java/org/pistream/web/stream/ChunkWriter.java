@@ -1,9 +1,11 @@
 package org.pistream.web.stream;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 import jakarta.servlet.ServletOutputStream;
 
+import org.pistream.core.fanout.OffHeapPart;
 import org.pistream.core.fanout.StreamEncoder;
 import org.pistream.web.PiStreamContextListener;
 
@@ -18,16 +20,24 @@ import org.pistream.web.PiStreamContextListener;
  * by a flush: for Jetty, a flush is a second trip through its whole write path per frame and client
  * (an empty write), which cost about as much as the frame's own.
  *
+ * <p>A launcher may also declare {@link BufferWrites} ({@link PiStreamContextListener#BUFFER_WRITES_ATTRIBUTE}):
+ * a chunk with an off-heap copy is then written from that copy, so the JDK does not copy the frame
+ * into a temporary direct buffer per client. Without it (any other container), and for chunks
+ * without one, the heap bytes are written.
+ *
  * <p>Threading: immutable; used by every client's drain loop.
  */
 public final class ChunkWriter {
-    private static final ChunkWriter PORTABLE = new ChunkWriter(Integer.MAX_VALUE);
+    private static final ChunkWriter PORTABLE = new ChunkWriter(Integer.MAX_VALUE, null);
 
     /** Writes longer than this go to the connection at once; MAX_VALUE when nothing is known. */
     private final int passThroughAbove;
+    /** The container's buffer write, or null: arrays only. */
+    private final BufferWrites buffers;
 
-    private ChunkWriter(int passThroughAbove) {
+    private ChunkWriter(int passThroughAbove, BufferWrites buffers) {
         this.passThroughAbove = passThroughAbove;
+        this.buffers = buffers;
     }
 
     /** A flush after every burst: for any container. */
@@ -43,12 +53,30 @@ public final class ChunkWriter {
         if (bytes < 0) {
             throw new IllegalArgumentException("pass-through size must be >= 0, was: " + bytes);
         }
-        return new ChunkWriter(bytes);
+        return new ChunkWriter(bytes, null);
     }
 
     /** The writer for a context: the launcher's declaration if it made one, else {@link #portable()}. */
     public static ChunkWriter of(Object attribute) {
-        return attribute instanceof Integer bytes ? passThroughAbove(bytes) : portable();
+        return of(attribute, null);
+    }
+
+    /**
+     * The writer for a context from the launcher's declarations: the pass-through size and the buffer
+     * write, each used when it is there (of the expected type).
+     */
+    public static ChunkWriter of(Object passThrough, Object bufferWrites) {
+        int bytes = passThrough instanceof Integer b ? b : Integer.MAX_VALUE;
+        if (bytes < 0) {
+            throw new IllegalArgumentException("pass-through size must be >= 0, was: " + bytes);
+        }
+        BufferWrites buffers = bufferWrites instanceof BufferWrites w ? w : null;
+        return bytes == Integer.MAX_VALUE && buffers == null ? PORTABLE : new ChunkWriter(bytes, buffers);
+    }
+
+    /** Whether chunks' off-heap copies are written (so frames are worth copying off-heap). */
+    public boolean writesBuffers() {
+        return buffers != null;
     }
 
     /**
@@ -57,12 +85,37 @@ public final class ChunkWriter {
      * the client has caught up.
      */
     boolean write(ServletOutputStream out, StreamEncoder.Chunk chunk) throws IOException {
+        return write(out, chunk, null);
+    }
+
+    /**
+     * The same; a chunk written from its off-heap copy is retained, and handed to {@code inFlight}
+     * to release once the container is done with the write.
+     */
+    boolean write(ServletOutputStream out, StreamEncoder.Chunk chunk, InFlight inFlight) throws IOException {
+        OffHeapPart part = chunk.offHeap();
+        if (buffers != null && part != null && inFlight != null && part.retain()) {
+            ByteBuffer slice = part.slice(chunk.offset(), chunk.length());
+            boolean written;
+            try {
+                written = buffers.write(out, slice);
+            } catch (IOException | RuntimeException e) {
+                inFlight.hold(part); // the container may still hold the buffer: released with the response
+                throw e;
+            }
+            if (written) {
+                inFlight.hold(part);
+                return chunk.length() <= passThroughAbove;
+            }
+            part.release(); // not the container's own stream: nothing read it
+        }
         out.write(chunk.bytes(), chunk.offset(), chunk.length());
         return chunk.length() <= passThroughAbove;
     }
 
     @Override
     public String toString() {
-        return passThroughAbove == Integer.MAX_VALUE ? "ChunkWriter{portable}" : "ChunkWriter{pass-through above " + passThroughAbove + "}";
+        return passThroughAbove == Integer.MAX_VALUE && buffers == null ? "ChunkWriter{portable}"
+                : "ChunkWriter{pass-through above " + passThroughAbove + (buffers == null ? "" : ", buffers") + "}";
     }
 }

@@ -42,6 +42,8 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
     // Confined to the drain loop.
     private final StreamEncoder encoder;
     private final ChunkWriter writer;
+    /** The off-heap part the last write may still read: released when the stream is ready again or complete. */
+    private final InFlight inFlight = new InFlight();
 
     private volatile AsyncContext async;
     private volatile ServletOutputStream out;
@@ -114,6 +116,7 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
         try {
             boolean progressed = false;
             while (o.isReady()) {
+                inFlight.writeDone();
                 progressed = true;
                 if (!encoder.started()) {
                     needsFlush = writer.write(o, encoder.preamble());
@@ -131,7 +134,7 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
                     o.flush();
                     continue;
                 }
-                needsFlush = writer.write(o, chunk);
+                needsFlush = writer.write(o, chunk, inFlight);
                 frameBytes += chunk.length();
                 if (chunk.endsFrame()) {
                     s.sent(frameBytes);
@@ -176,6 +179,7 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
 
     @Override
     public void onComplete(AsyncEvent event) {
+        inFlight.close(); // the response is done: no write reads the frame's buffer any more
         finish("completed");
     }
 

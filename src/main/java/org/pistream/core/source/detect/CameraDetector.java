@@ -78,6 +78,11 @@ public final class CameraDetector {
 
     /** A detector for this machine: the {@code PATH} of the environment, {@code /dev/v4l/by-id}, 10 s per program. */
     public static CameraDetector forThisMachine() {
+        return forThisMachine(Duration.ofSeconds(10));
+    }
+
+    /** The same with {@code timeout} per program (start-up uses a shorter one than the {@code cameras} command). */
+    public static CameraDetector forThisMachine(Duration timeout) {
         String path = System.getenv("PATH");
         List<Path> dirs = new ArrayList<>();
         if (path != null) {
@@ -87,7 +92,7 @@ public final class CameraDetector {
                 }
             }
         }
-        return new CameraDetector(dirs, BY_ID, Duration.ofSeconds(10));
+        return new CameraDetector(dirs, BY_ID, timeout);
     }
 
     /**
@@ -122,6 +127,40 @@ public final class CameraDetector {
         v4l2.stream().sorted(Comparator.comparingInt(CameraDetector::v4l2Rank)).forEach(all::add);
         rpicam.stream().filter(DetectedCamera::isUsb).forEach(all::add);
         return new Detection(all, notes);
+    }
+
+    /**
+     * What {@code v4l2-ctl -d DEVICE --list-formats-ext} says one V4L2 device offers, for a camera configured as
+     * {@code v4l2:DEVICE}.
+     *
+     * @param modes its modes in the listing's order; empty when it could not be asked
+     * @param error why not, in one line (v4l2-ctl's own last line, e.g. {@code Cannot open device /dev/video9,
+     *              exiting.}), or null when it answered
+     */
+    public record DeviceModes(List<Mode> modes, String error) {
+        public DeviceModes {
+            modes = List.copyOf(modes);
+        }
+    }
+
+    /** Asks v4l2-ctl for {@code device}'s modes; see {@link DeviceModes}. Blocks for at most about {@code timeout}. */
+    public DeviceModes v4l2Modes(String device) {
+        Optional<Path> program = find("v4l2-ctl");
+        if (program.isEmpty()) {
+            return new DeviceModes(List.of(), "v4l2-ctl not found on PATH (install v4l-utils)");
+        }
+        List<String> notes = new ArrayList<>();
+        Optional<Output> out = run(notes, program.get().toString(), "-d", device, "--list-formats-ext");
+        if (out.isEmpty()) {
+            return new DeviceModes(List.of(), notes.isEmpty() ? "v4l2-ctl did not answer" : notes.get(0));
+        }
+        List<Mode> modes = V4l2FormatsParser.modes(out.get().stdout);
+        if (out.get().exitCode != 0 || modes.isEmpty()) {
+            String why = lastLine(out.get().stderr);
+            return new DeviceModes(List.of(), why.isEmpty() ? (out.get().exitCode != 0 ? "v4l2-ctl exited with "
+                    + out.get().exitCode : "it lists no capture format with discrete sizes") : why.substring(2));
+        }
+        return new DeviceModes(modes, null);
     }
 
     private static int v4l2Rank(DetectedCamera c) {

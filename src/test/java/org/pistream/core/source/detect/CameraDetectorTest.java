@@ -160,10 +160,15 @@ class CameraDetectorTest {
         List<int[]> adjusted = jpegSizes(run(env, "--stream-mmap", "--stream-to", "-", "--stream-count=1").stdout());
         assertEquals(List.of(960, 540), List.of(adjusted.get(0)[0], adjusted.get(0)[1]));
 
-        run(env, "-v", "width=640,height=480,pixelformat=YUYV");
-        Result yuyv = run(env, "--stream-mmap", "--stream-to=-", "--stream-count=1");
-        assertEquals(2, yuyv.exitCode());
-        assertTrue(yuyv.stderr().contains("STAND-IN"), yuyv.stderr());
+        // YUYV: raw packed 4:2:2 frames of width*height*2 bytes each, back to back, as uvcvideo fills the buffers.
+        run(env, "-v", "width=320,height=240,pixelformat=YUYV");
+        Result yuyv = run(env, "--stream-mmap", "--stream-to=-", "--stream-count=2");
+        assertEquals(0, yuyv.exitCode(), yuyv.stderr());
+        assertEquals(2 * 320 * 240 * 2, yuyv.stdout().length);
+        assertEquals(List.of(), jpegSizes(yuyv.stdout()), "no JPEG in raw frames");
+
+        run(env, "-v", "width=320,height=240,pixelformat=NV12"); // not offered: uvcvideo falls back to the first format
+        assertEquals(3, jpegSizes(run(env, "--stream-mmap", "--stream-to=-", "--stream-count=3").stdout()).size());
     }
 
     private static List<int[]> jpegSizes(byte[] data) {

@@ -10,11 +10,11 @@ import java.nio.charset.StandardCharsets;
  * Each file starts with {@code #} lines naming its source (URL) and what was cut, ended by {@code #---}; the
  * program's output follows byte for byte.
  */
-final class Samples {
+public final class Samples {
     private Samples() {
     }
 
-    static String read(String name) {
+    public static String read(String name) {
         try (InputStream in = Samples.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no sample " + name);
