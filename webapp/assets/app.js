@@ -26,11 +26,16 @@
   var message = $('message');
   var status = $('status');
 
-  // Which camera this page shows: ?camera=NAME for one of several, ?camera=all for all of them side
-  // by side, none for the default camera. A named camera's endpoints are under cam/NAME/.
+  // Which camera this page shows: the one whose root it was served at (/ for the default camera,
+  // cam/NAME/ for each), or the one ?camera=NAME names at /; ?camera=all shows every camera side by
+  // side. The camera's endpoints are at base, relative to this page.
   var chosen = new URLSearchParams(window.location.search).get('camera') || '';
   var showAll = chosen === 'all';
   var base = chosen && !showAll ? 'cam/' + encodeURIComponent(chosen) + '/' : '';
+  // The context root, relative to this page: '' at /, '../../' at cam/NAME/. The first /stats
+  // answer says where its camera's URLs are (server.base), which is where this page is plus base.
+  var root = '';
+  var named = chosen && !showAll ? chosen : ''; // the camera's name when the page is not the default camera's root
 
   /*
    * Which per-request framing makes the newest frame show without a one-frame delay:
@@ -253,6 +258,12 @@
   }
 
   function renderOffline() {
+    if (tiles) {
+      Array.prototype.forEach.call(tiles.children, function (tile) {
+        tile.dataset.state = 'offline';
+        tile.querySelector('.tile-label').textContent = STATE_LABELS.offline;
+      });
+    }
     status.dataset.state = 'offline';
     setText('cam-state', 'Offline');
     setText('fps', 'server unreachable');
@@ -309,7 +320,12 @@
         return response.json();
       })
       .then(function (stats) {
-        renderStats(stats);
+        locate(stats.server || {});
+        if (showAll) {
+          renderSummary(stats.cameras || []);
+        } else {
+          renderStats(stats);
+        }
         renderCameras(stats.cameras || []);
         if (!serverReachable) {
           serverReachable = true;
@@ -331,6 +347,18 @@
       });
   }
 
+  /** Learns from a /stats answer where the context root is and which camera this page shows. */
+  function locate(server) {
+    if (typeof server.base !== 'string') {
+      return;
+    }
+    var depth = server.base.split('/').length - base.split('/').length;
+    root = depth > 0 ? new Array(depth + 1).join('../') : '';
+    if (!named && depth > 0) {
+      named = server.camera || '';
+    }
+  }
+
   // ---- Several cameras: a link to each and to all of them; the all view shows every one in a grid. ----
 
   var camerasShown = '';
@@ -338,7 +366,7 @@
   /** The camera links, shown once a server has more than one camera; rebuilt only when the list changes. */
   function renderCameras(cameras) {
     var nav = $('cameras');
-    var names = cameras.map(function (c) { return c.name + (c['default'] ? '*' : ''); }).join(',');
+    var names = root + ':' + cameras.map(function (c) { return c.name + (c['default'] ? '*' : ''); }).join(',');
     if (cameras.length < 2 || names === camerasShown) {
       nav.hidden = cameras.length < 2;
       if (showAll) {
@@ -348,16 +376,16 @@
     }
     camerasShown = names;
     nav.textContent = '';
-    var current = showAll ? 'all' : chosen;
-    var entries = cameras.map(function (c) { return { key: c['default'] ? '' : c.name, label: c.name }; });
-    entries.push({ key: 'all', label: 'All' });
+    var defaultName = cameras.filter(function (c) { return c['default']; }).map(function (c) { return c.name; })[0];
+    var current = showAll ? 'all' : named || defaultName;
+    var entries = cameras.map(function (c) { return { key: c.name, label: c.name, href: cameraPage(c) }; });
+    entries.push({ key: 'all', label: 'All', href: (root || '') + '?camera=all' });
     entries.forEach(function (e) {
       var link = document.createElement('a');
-      link.href = e.key ? '?camera=' + encodeURIComponent(e.key) : '?';
+      link.href = e.href;
       link.textContent = e.label;
       link.className = 'camera-link';
-      var here = e.key === current || (e.key === '' && cameras.some(function (c) { return c.name === current && c['default']; }));
-      if (here) {
+      if (e.key === current) {
         link.setAttribute('aria-current', 'page');
       }
       nav.appendChild(link);
@@ -368,42 +396,185 @@
     }
   }
 
-  /** The all view: one tile per camera, each an <img> of its stream at a dashboard's frame rate. */
+  /** Where camera c's own page is, relative to this page: the context root for the default camera. */
+  function cameraPage(c) {
+    return c['default'] ? root || './' : root + 'cam/' + encodeURIComponent(c.name) + '/';
+  }
+
+  var TILE_FPS = 10; // a dashboard's frame rate: several pictures at once cost the Pi less
+  var tiles = null; // the all view's grid, once built
+
+  /**
+   * The all view: one tile per camera in a grid that fills the stage, each with its picture (its
+   * stream at a dashboard's rate, linking to its own page), its name, status and a snapshot button.
+   */
   function buildTiles(cameras) {
     stage.dataset.layout = 'grid';
-    stage.textContent = '';
+    overlay.hidden = true;
+    if (tiles) {
+      tiles.remove();
+    }
+    tiles = document.createElement('div');
+    tiles.className = 'tiles';
+    tiles.id = 'tiles';
     cameras.forEach(function (c) {
-      var tile = document.createElement('a');
+      var tile = document.createElement('figure');
       tile.className = 'tile';
-      tile.href = c['default'] ? '?' : '?camera=' + encodeURIComponent(c.name);
       tile.dataset.camera = c.name;
+      tile.dataset.state = 'connecting';
+      var view = document.createElement('a');
+      view.className = 'tile-view';
+      view.href = cameraPage(c);
+      view.title = 'Open ' + c.name;
       var picture = document.createElement('img');
       picture.className = 'tile-picture';
       picture.alt = 'Camera ' + c.name;
+      picture.dataset.src = root + c.stream + '?fps=' + TILE_FPS;
       picture.addEventListener('error', function () {
         // The stream could not start or broke: try again shortly with a fresh URL.
-        window.setTimeout(function () { picture.src = c.stream + '?fps=10&t=' + Date.now(); }, 2000);
+        window.setTimeout(function () {
+          if (picture.hasAttribute('src')) {
+            picture.src = picture.dataset.src + '&t=' + Date.now();
+          }
+        }, 2000);
       });
-      picture.src = c.stream + '?fps=10';
-      var caption = document.createElement('span');
-      caption.className = 'tile-caption';
-      tile.appendChild(picture);
-      tile.appendChild(caption);
-      stage.appendChild(tile);
+      view.appendChild(picture);
+      var bar = document.createElement('figcaption');
+      bar.className = 'tile-bar';
+      var name = document.createElement('span');
+      name.className = 'tile-name';
+      name.textContent = c.name;
+      var state = document.createElement('span');
+      state.className = 'tile-state';
+      var dot = document.createElement('span');
+      dot.className = 'dot';
+      dot.setAttribute('aria-hidden', 'true');
+      var label = document.createElement('span');
+      label.className = 'tile-label';
+      state.appendChild(dot);
+      state.appendChild(label);
+      var info = document.createElement('span');
+      info.className = 'tile-info';
+      var snap = document.createElement('a');
+      snap.className = 'tile-snapshot';
+      snap.href = root + c.snapshot;
+      snap.title = 'Download ' + c.name + '’s current frame';
+      snap.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 8h3l2-3h6l2 3h3v11H4z"/>'
+        + '<circle cx="12" cy="13" r="3.5"/></svg><span>Snapshot</span>';
+      snap.addEventListener('click', function (event) {
+        event.preventDefault();
+        takeSnapshot(snap.href, c.name, snap);
+      });
+      bar.appendChild(name);
+      bar.appendChild(state);
+      bar.appendChild(info);
+      bar.appendChild(snap);
+      tile.appendChild(view);
+      tile.appendChild(bar);
+      tiles.appendChild(tile);
     });
+    stage.appendChild(tiles);
+    playTiles(true);
     updateTiles(cameras);
   }
 
-  function updateTiles(cameras) {
-    cameras.forEach(function (c) {
-      var tile = stage.querySelector('.tile[data-camera="' + c.name + '"]');
-      if (tile) {
-        var label = STATE_LABELS[c.state] || 'Offline';
-        tile.querySelector('.tile-caption').textContent = c.name + ' · ' + label
-          + (c.width ? ' · ' + c.width + '×' + c.height : '') + ' · ' + (c.fps || 0).toFixed(0) + ' fps';
-        tile.dataset.state = c.state;
+  /** Starts (or, for a hidden tab, stops) every tile's stream. */
+  function playTiles(on) {
+    if (!tiles) {
+      return;
+    }
+    Array.prototype.forEach.call(tiles.querySelectorAll('.tile-picture'), function (picture) {
+      if (on && !picture.hasAttribute('src')) {
+        picture.src = picture.dataset.src;
+      } else if (!on) {
+        release(picture);
       }
     });
+  }
+
+  function updateTiles(cameras) {
+    if (!tiles) {
+      return;
+    }
+    cameras.forEach(function (c) {
+      var tile = tiles.querySelector('.tile[data-camera="' + c.name + '"]');
+      if (tile) {
+        var state = STATE_LABELS[c.state] && c.state !== 'stopped' ? c.state : 'offline';
+        tile.dataset.state = state;
+        tile.querySelector('.tile-label').textContent = STATE_LABELS[state];
+        var fps = typeof c.fps === 'number' ? c.fps : 0;
+        tile.querySelector('.tile-info').textContent = (c.width ? c.width + '×' + c.height + ' · ' : '')
+          + fps.toFixed(fps >= 10 ? 0 : 1) + ' fps';
+        tile.title = c.problem || '';
+      }
+    });
+    layoutTiles(cameras);
+  }
+
+  /**
+   * Columns and rows for the tiles: the count that shows the pictures largest in the stage (a wide
+   * screen puts them side by side, a phone held upright one above the other). A last row with fewer
+   * tiles shares the full width, so no part of the stage is left empty.
+   */
+  function layoutTiles(cameras) {
+    var count = cameras.length;
+    var box = tiles.getBoundingClientRect();
+    if (!count || !box.width || !box.height) {
+      return;
+    }
+    var sized = cameras.filter(function (c) { return c.width > 0 && c.height > 0; })[0];
+    var aspect = sized ? sized.width / sized.height : 4 / 3;
+    var gap = 8;
+    var barHeight = 44;
+    var best = 1;
+    var bestArea = -1;
+    for (var cols = 1; cols <= count; cols++) {
+      var rows = Math.ceil(count / cols);
+      var cellWidth = (box.width - gap * (cols + 1)) / cols;
+      var cellHeight = (box.height - gap * (rows + 1)) / rows - barHeight;
+      var width = Math.max(0, Math.min(cellWidth, cellHeight * aspect));
+      var area = width * width / aspect;
+      if (area > bestArea * 1.001) {
+        best = cols;
+        bestArea = area;
+      }
+    }
+    var lastRow = count % best;
+    // With a short last row the grid has best x lastRow columns: a full row's tile spans lastRow of
+    // them, a last-row tile best of them.
+    var columns = lastRow ? best * lastRow : best;
+    var key = columns + 'x' + Math.ceil(count / best);
+    if (tiles.dataset.layout === key) {
+      return;
+    }
+    tiles.dataset.layout = key;
+    tiles.style.setProperty('--columns', String(columns));
+    tiles.style.setProperty('--rows', String(Math.ceil(count / best)));
+    Array.prototype.forEach.call(tiles.children, function (tile, i) {
+      var inLastRow = lastRow && i >= count - lastRow;
+      tile.style.setProperty('--span', String(lastRow ? (inLastRow ? best : lastRow) : 1));
+    });
+  }
+
+  var lastCameras = [];
+
+  /** The header in the all view: how many cameras stream, all viewers together. */
+  function renderSummary(cameras) {
+    lastCameras = cameras;
+    var count = cameras.length;
+    var streaming = cameras.filter(function (c) { return c.state === 'streaming'; }).length;
+    var down = cameras.filter(function (c) { return c.state === 'stopped' || c.state === 'offline' || c.state === 'misconfigured'; });
+    var state = streaming === count ? 'streaming' : down.length === count ? 'offline' : 'partial';
+    status.dataset.state = state;
+    setText('cam-state', streaming === count ? (count === 1 ? 'Streaming' : 'All ' + count + ' streaming')
+      : streaming + ' of ' + count + ' streaming');
+    status.title = cameras.filter(function (c) { return c.problem; })
+      .map(function (c) { return c.name + ': ' + c.problem; }).join('\n');
+    setText('kind', '');
+    setText('fps', '');
+    setText('resolution', count + (count === 1 ? ' camera' : ' cameras'));
+    var viewers = cameras.reduce(function (sum, c) { return sum + (c.clients || 0); }, 0);
+    setText('viewers', viewers + (viewers === 1 ? ' viewer' : ' viewers'));
   }
 
   // ---- Hidden tabs stop streaming; shown again, they reconnect at once. ----
@@ -412,6 +583,7 @@
 
   function pause() {
     if (showAll) {
+      playTiles(false); // a hidden dashboard costs the Pi nothing either
       return;
     }
     window.clearTimeout(stream.retryTimer);
@@ -431,6 +603,7 @@
     }
     window.clearTimeout(hiddenTimer);
     if (showAll) {
+      playTiles(true);
       return;
     }
     if (stream.paused) {
@@ -441,8 +614,14 @@
   });
 
   window.addEventListener('pageshow', function (event) {
-    if (event.persisted && !showAll) {
-      connect(); // restored from the back/forward cache: its stream is long gone
+    if (event.persisted) {
+      // Restored from the back/forward cache: its streams are long gone.
+      if (showAll) {
+        playTiles(false);
+        playTiles(true);
+      } else {
+        connect();
+      }
     }
   });
 
@@ -508,24 +687,35 @@
     return s;
   }
 
-  /** pi-stream_2024-05-01_14-03-59-123.jpg, in local time, from the frame's capture time when known. */
-  function snapshotName(xTimestamp) {
+  /**
+   * pi-stream_2024-05-01_14-03-59-123.jpg (pi-stream_NAME_... for a named camera's page or tile), in
+   * local time, from the frame's capture time when known.
+   */
+  function snapshotName(xTimestamp, camera) {
     var seconds = parseFloat(xTimestamp);
     var d = isFinite(seconds) ? new Date(seconds * 1000) : new Date();
-    return 'pi-stream_' + (chosen && !showAll ? chosen + '_' : '') + d.getFullYear() + '-' + pad(d.getMonth() + 1, 2) + '-' + pad(d.getDate(), 2) + '_'
+    return 'pi-stream_' + (camera ? camera + '_' : '') + d.getFullYear() + '-' + pad(d.getMonth() + 1, 2) + '-' + pad(d.getDate(), 2) + '_'
       + pad(d.getHours(), 2) + '-' + pad(d.getMinutes(), 2) + '-' + pad(d.getSeconds(), 2) + '-'
       + pad(d.getMilliseconds(), 3) + '.jpg';
   }
 
   function snapshot() {
-    var button = $('snapshot');
-    button.disabled = true;
-    fetchWithTimeout(base + 'snapshot', 10000)
+    takeSnapshot(base + 'snapshot', named, $('snapshot'));
+  }
+
+  /** Downloads the newest frame from url as a .jpg named for camera; control is busy meanwhile. */
+  function takeSnapshot(url, camera, control) {
+    if (control.getAttribute('aria-busy') === 'true') {
+      return;
+    }
+    control.setAttribute('aria-busy', 'true');
+    control.disabled = true;
+    fetchWithTimeout(url, 10000)
       .then(function (response) {
         if (!response.ok) {
           throw new Error(response.status === 503 ? 'no picture from the camera yet' : 'server answered ' + response.status);
         }
-        var name = snapshotName(response.headers.get('X-Timestamp'));
+        var name = snapshotName(response.headers.get('X-Timestamp'), camera);
         return response.blob().then(function (blob) {
           var url = URL.createObjectURL(blob);
           var link = document.createElement('a');
@@ -542,7 +732,8 @@
         say('Snapshot failed: ' + (e && e.name === 'AbortError' ? 'timed out' : e.message));
       })
       .finally(function () {
-        button.disabled = false;
+        control.disabled = false;
+        control.removeAttribute('aria-busy');
       });
   }
 
@@ -583,12 +774,14 @@
   }
 
   var KEYS = { s: snapshot, r: rotate, m: mirror, f: toggleFullscreen };
+  var KEY_BUTTONS = { s: 'snapshot', r: 'rotate', m: 'mirror', f: 'fullscreen' };
   document.addEventListener('keydown', function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) {
       return;
     }
-    var action = KEYS[event.key && event.key.toLowerCase()];
-    if (action && !(action === toggleFullscreen && $('fullscreen').hidden)) {
+    var key = event.key && event.key.toLowerCase();
+    var action = KEYS[key];
+    if (action && !$(KEY_BUTTONS[key]).hidden) { // a hidden button's shortcut is off too
       event.preventDefault();
       action();
     }
@@ -600,7 +793,18 @@
   // page "loading" (an <img> delays the load event until its first part).
   if (showAll) {
     overlay.hidden = true; // the tiles come with the first /stats answer
+    // Each tile has its own snapshot button; rotate and mirror are for one camera's picture.
     $('snapshot').hidden = true;
+    $('rotate').hidden = true;
+    $('mirror').hidden = true;
+    stage.dataset.layout = 'grid';
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        if (tiles) {
+          layoutTiles(lastCameras);
+        }
+      }).observe(stage);
+    }
   } else if (document.readyState === 'complete') {
     connect();
   } else {

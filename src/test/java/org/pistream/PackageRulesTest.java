@@ -71,6 +71,17 @@ class PackageRulesTest {
                 "org.pistream.core.Cameras", "org.pistream.core.PiStream", "org.pistream.core.CameraMonitor"));
     }
 
+    /**
+     * Controls describe and change a camera's settings; the camera itself is restarted by its owner
+     * ({@code PiStream}) through a callback, so controls know no source, frame or server.
+     */
+    @Test
+    void controlsKnowNoCameraMachinery() throws IOException {
+        assertEquals(List.of(), importsMatching("core.control", true, "org.pistream.core.fanout", "org.pistream.core.jpeg",
+                "org.pistream.core.stats", "org.pistream.core.picture", "org.pistream.core.source.Camera",
+                "org.pistream.core.source.Supervised", "org.pistream.core.Cameras", "org.pistream.core.PiStream"));
+    }
+
     /** Sources hand frames to the {@code core.jpeg} intake and know nothing of who publishes them. */
     @Test
     void sourcesKnowNoFanOutAndNoServer() throws IOException {

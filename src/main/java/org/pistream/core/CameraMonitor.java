@@ -109,12 +109,14 @@ final class CameraMonitor implements Runnable {
         int[] size = real == null ? null : JpegInfo.dimensions(real.part(), real.jpegOffset(), real.jpegLength());
         int width = size == null ? defaultWidth : size[0];
         int height = size == null ? defaultHeight : size[1];
-        String key = width + "x" + height + " " + problem;
+        // A restart for new settings is said as such, not as a lost signal.
+        String title = status.state() == CameraState.APPLYING ? "APPLYING SETTINGS" : "NO SIGNAL";
+        String key = width + "x" + height + " " + title + " " + problem;
         if (!key.equals(placeholderKey)) {
             if (placeholder == null) {
                 placeholder = new Placeholder();
             }
-            placeholderJpeg = placeholder.render(width, height, problem);
+            placeholderJpeg = placeholder.render(width, height, title, problem);
             placeholderKey = key;
         }
         broadcaster.publishPlaceholder(placeholderJpeg, micros);

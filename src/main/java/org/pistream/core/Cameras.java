@@ -1,12 +1,15 @@
 package org.pistream.core;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.pistream.core.control.ControlStore;
 import org.pistream.core.settings.CameraSettings;
+import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
 
 /**
@@ -19,10 +22,16 @@ public final class Cameras extends Lifecycle {
     private final Map<String, PiStream> byName = new LinkedHashMap<>();
     private final String defaultName;
     private final Settings settings;
+    /** The applied control values of every camera, saved under {@code state-dir}. */
+    private final ControlStore store;
 
     public Cameras(Settings settings) {
+        String stateDir = settings.get(KeyTable.STATE_DIR);
+        this.store = new ControlStore(stateDir == null || stateDir.isEmpty() ? null : Path.of(stateDir));
+        Map<String, Map<String, String>> saved = store.load();
         for (CameraSettings camera : settings.cameras()) {
-            byName.put(camera.name(), new PiStream(camera, settings.statsIntervalSeconds(), settings.namesCameras()));
+            byName.put(camera.name(), new PiStream(camera, settings.statsIntervalSeconds(), settings.namesCameras(), store,
+                    saved.getOrDefault(camera.name(), Map.of())));
         }
         this.defaultName = settings.defaultCamera();
         this.settings = settings;

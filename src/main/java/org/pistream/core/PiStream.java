@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.pistream.core.control.CameraControls;
+import org.pistream.core.control.ControlStore;
 import org.pistream.core.fanout.Frame;
 import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.jpeg.DropReason;
@@ -27,6 +29,7 @@ import org.pistream.core.source.CameraSupervisor;
 import org.pistream.core.source.FrameSink;
 import org.pistream.core.source.HttpMjpegCamera;
 import org.pistream.core.source.NoCamera;
+import org.pistream.core.source.SwappableCamera;
 import org.pistream.core.source.TestPatternCamera;
 import org.pistream.core.stats.CameraStats;
 import org.pistream.core.stats.FanoutStats;
@@ -50,12 +53,16 @@ public final class PiStream extends Lifecycle {
     private final String logPrefix;
     /** The name this camera's threads carry, or null when the server has one camera. */
     private final String threadTag;
-    private final CameraSettings settings;
     private final int statsIntervalSeconds;
     private final FrameBroadcaster broadcaster;
-    private final Camera camera;
+    /** The camera in force; replaced by one with new settings when a control needs a restart. */
+    private final SwappableCamera camera;
+    private final FrameSink sink;
+    private final CameraControls controls;
+    /** Runs control changes and camera restarts for them, one at a time, off the request and timer threads. */
+    private volatile java.util.concurrent.ThreadPoolExecutor controlsThread;
+    private volatile Thread controlsWorker;
     private final CameraMonitor monitor;
-    private final SourceStats.Requested requested;
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
     private static final long MONITOR_PERIOD_MILLIS = 250;
     private final Instant startedAt = Instant.now();
@@ -71,32 +78,46 @@ public final class PiStream extends Lifecycle {
      * @param named                whether the server names its cameras, so logs name this one
      */
     public PiStream(CameraSettings settings, int statsIntervalSeconds, boolean named) {
-        this.name = settings.name();
+        this(settings, statsIntervalSeconds, named, new ControlStore(null), Map.of());
+    }
+
+    /**
+     * @param store where applied control values are saved
+     * @param saved this camera's saved control values, restored before it first starts
+     */
+    public PiStream(CameraSettings configured, int statsIntervalSeconds, boolean named, ControlStore store,
+                    Map<String, String> saved) {
+        this.name = configured.name();
         this.logPrefix = named ? "Camera '" + name + "': " : "";
         this.threadTag = named ? name : null;
-        this.settings = settings;
+        this.controls = new CameraControls(configured, CameraControls.providerFor(configured), store, logPrefix);
+        CameraSettings settings = controls.restore(saved);
         this.statsIntervalSeconds = statsIntervalSeconds;
         int fanoutThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         this.broadcaster = new FrameBroadcaster(settings.bufferSize(), settings.maxClients(), fanoutThreads);
         // Every source's frames pass the intake (the source stage's fixes) on their way to the broadcaster.
         FrameIntake intake = new FrameIntake(broadcaster::publish);
-        this.camera = camera(settings, intake::accept);
+        this.sink = intake::accept;
+        this.camera = new SwappableCamera(camera(settings, sink, controls.provider().arguments()));
+        controls.restarter(this::restart);
         broadcaster.liveCheck(() -> camera.status().state() == CameraState.STREAMING);
         broadcaster.onDemand(camera::wake);
-        this.requested = requested(settings);
         this.monitor = new CameraMonitor(camera, broadcaster, settings.idleStopSeconds(), freshNanos(),
-                requested.resolution());
+                requested(settings).resolution());
     }
 
-    /** The built-in test pattern, another MJPEG server, or a supervised camera program; auto: the camera it chose, or none. */
-    private static Camera camera(CameraSettings settings, FrameSink sink) {
+    /**
+     * The built-in test pattern, another MJPEG server, or a supervised camera program; auto: the camera it
+     * chose, or none. {@code controlArguments}: the rpicam controls changed from their defaults.
+     */
+    private static Camera camera(CameraSettings settings, FrameSink sink, java.util.List<String> controlArguments) {
         Duration timeout = Duration.ofSeconds(settings.cameraTimeoutSeconds());
         JpegVerifier.Level verify = JpegVerifier.Level.parse(settings.verifyFrames());
         if (settings.source() instanceof CameraSource.AutoSource auto) {
             if (auto.chosen() == null) {
                 return new NoCamera(auto.description(), auto.reason());
             }
-            return camera(new CameraSettings(settings.name(), auto.chosen(), settings.values()), sink);
+            return camera(new CameraSettings(settings.name(), auto.chosen(), settings.values()), sink, controlArguments);
         }
         if (settings.source() instanceof CameraSource.V4l2Source v4l2) {
             return new CameraSupervisor(v4l2.kind(), v4l2.command(settings), settings.maxFrameBytes(), verify, sink,
@@ -109,7 +130,9 @@ public final class PiStream extends Lifecycle {
                             orientation(settings, KeyTable.HFLIP, false), orientation(settings, KeyTable.VFLIP, false)));
         }
         if (settings.source() instanceof CameraSource.RpicamSource rpicam) {
-            return new CameraSupervisor(rpicam.kind(), rpicam.command(settings), settings.maxFrameBytes(), verify, sink,
+            java.util.List<String> command = new java.util.ArrayList<>(rpicam.command(settings));
+            command.addAll(controlArguments); // the rpicam controls changed from their defaults
+            return new CameraSupervisor(rpicam.kind(), command, settings.maxFrameBytes(), verify, sink,
                     Backoff.cameraDefault(), STOP_GRACE, timeout, settings.warmupFrames());
         }
         if (settings.source() instanceof CameraSource.HttpSource source) {
@@ -125,9 +148,46 @@ public final class PiStream extends Lifecycle {
         return settings.values().has(key) ? settings.get(key) : otherwise;
     }
 
+    /**
+     * Replaces the camera by one with {@code next} settings and program arguments, on the controls
+     * thread: viewers stay subscribed and see "applying settings" until the new camera streams.
+     */
+    private void restart(CameraSettings next, java.util.List<String> arguments) {
+        java.util.concurrent.ThreadPoolExecutor t = controlsThread;
+        Camera replacement = camera(next, sink, arguments);
+        Runnable swap = () -> {
+            long begin = System.nanoTime();
+            camera.swap(replacement);
+            log.info("{}Camera restarted for new settings ({} ms to stop the old one): {}", logPrefix,
+                    (System.nanoTime() - begin) / 1_000_000, next.source().description());
+        };
+        if (t == null) {
+            swap.run(); // not started: the new camera starts with start()
+        } else {
+            t.execute(swap);
+        }
+    }
+
+    /** This camera's controls. */
+    public CameraControls controls() {
+        return controls;
+    }
+
+    /**
+     * Runs {@code task} on this camera's controls thread, after any change before it: a change and
+     * the restart it causes are done one at a time, and never on a request or the timer thread.
+     */
+    public void onControlsThread(Runnable task) {
+        java.util.concurrent.ThreadPoolExecutor t = controlsThread;
+        if (t == null) {
+            throw new java.util.concurrent.RejectedExecutionException("PiStream is not running");
+        }
+        t.execute(task);
+    }
+
     /** How old a camera frame may be and still count as live (keep-alive, snapshots). */
     private long freshNanos() {
-        int seconds = settings.cameraTimeoutSeconds() > 0 ? settings.cameraTimeoutSeconds() : 10;
+        int seconds = settings().cameraTimeoutSeconds() > 0 ? settings().cameraTimeoutSeconds() : 10;
         return seconds * 1_000_000_000L;
     }
 
@@ -156,7 +216,8 @@ public final class PiStream extends Lifecycle {
     private Health health(CameraStatus status) {
         Frame real = broadcaster.latestReal();
         Long ageMillis = real == null ? null : Math.max(0, (CameraSupervisor.nowMicros() - real.captureMicros()) / 1000);
-        boolean up = !isStopping() && (status.state() == CameraState.IDLE || freshFrame() != null);
+        boolean up = !isStopping() && (status.state() == CameraState.IDLE || status.state() == CameraState.APPLYING
+                || freshFrame() != null);
         return new Health(up, status.state(), ageMillis, status.problem(), status.lastError());
     }
 
@@ -173,6 +234,15 @@ public final class PiStream extends Lifecycle {
         });
         t.setRemoveOnCancelPolicy(true); // cancelled request deadlines must not pile up
         timer = t;
+        // Bounded: a client that posts changes faster than the camera restarts gets 503, not a growing queue.
+        java.util.concurrent.ThreadPoolExecutor c = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(8), r -> {
+                    Thread thread = Threads.daemon("pistream-controls", r);
+                    controlsWorker = thread;
+                    return thread;
+                });
+        c.prestartCoreThread(); // made here, in this camera's thread group, not by the first request
+        controlsThread = c;
         broadcaster.start();
         camera.start();
         monitorTask = t.scheduleWithFixedDelay(monitor, MONITOR_PERIOD_MILLIS, MONITOR_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
@@ -180,9 +250,9 @@ public final class PiStream extends Lifecycle {
             StatsLogLine line = new StatsLogLine(System.nanoTime());
             t.scheduleAtFixedRate(() -> logStats(line), statsIntervalSeconds, statsIntervalSeconds, TimeUnit.SECONDS);
         }
-        logChoice(settings.source());
-        log.info("{}pi-stream started: camera {}, max {} clients, buffer {} frames", logPrefix, settings.source().description(),
-                settings.maxClients(), settings.bufferSize());
+        logChoice(settings().source());
+        log.info("{}pi-stream started: camera {}, max {} clients, buffer {} frames", logPrefix, settings().source().description(),
+                settings().maxClients(), settings().bufferSize());
     }
 
     /** What was chosen at start and why: the automatic choice, a webcam's mode. */
@@ -208,6 +278,21 @@ public final class PiStream extends Lifecycle {
         java.util.concurrent.ScheduledFuture<?> task = monitorTask;
         if (task != null) {
             task.cancel(false); // no placeholder or watchdog action while shutting down
+        }
+        java.util.concurrent.ThreadPoolExecutor c = controlsThread;
+        controlsThread = null;
+        if (c != null) {
+            c.shutdownNow(); // a queued restart is dropped; a running one ends before the camera stops
+            try {
+                Thread worker = controlsWorker;
+                if (!c.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("pistream-controls did not end within 5 s");
+                } else if (worker != null) {
+                    worker.join(1000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         camera.stop();
         broadcaster.stop();
@@ -251,7 +336,8 @@ public final class PiStream extends Lifecycle {
      */
     public CameraStats stats() {
         CameraStatus status = camera.status();
-        return new CameraStats(name, startedAt, uptime(), health(status), source(status, camera.splitterCounters(), requested),
+        return new CameraStats(name, startedAt, uptime(), health(status), source(status, camera.splitterCounters(),
+                        requested(settings())),
                 broadcaster.stats());
     }
 
@@ -271,8 +357,9 @@ public final class PiStream extends Lifecycle {
                 counters == null ? 0 : counters.garbageBytes(), status.lastStderr(), requested);
     }
 
+    /** The settings in force: the configured ones with the control changes applied since. */
     public CameraSettings settings() {
-        return settings;
+        return controls.settings();
     }
 
     /** The camera's name: {@value Settings#UNNAMED} for the unnamed camera. */

@@ -3,18 +3,20 @@ package org.pistream.launcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.pistream.core.settings.Key;
 import org.pistream.core.settings.KeyTable;
 import org.pistream.core.source.detect.CameraDetector;
 import org.pistream.core.source.detect.CameraListing;
@@ -96,6 +98,15 @@ public final class Launcher {
 
         skipJettyMBeanProbe();
         Server server = EmbeddedServer.create(settings, "/");
+        OctoPiCheck.Found octoPi = OctoPiCheck.forThisMachine().find();
+        // The ports first, before Jetty or a camera starts: a port in use is then the one line below.
+        String unbound = openConnectors(server, settings.address(), octoPi);
+        if (unbound != null) {
+            fail(1, unbound);
+        }
+        if (octoPi != null && servesPort(settings, OctoPiCheck.WEBCAM_PORT)) {
+            log.warn(octoPiWarning(octoPi, settings));
+        }
         try {
             server.start();
         } catch (Exception e) {
@@ -113,14 +124,71 @@ public final class Launcher {
             stopQuietly(server);
             deleteExtracted();
         }, "shutdown"));
-        log.info("pi-stream {} listening on {} (camera: {})", Version.get(),
-                EmbeddedServer.uris(server).stream().map(URI::toString).collect(Collectors.joining(" and ")),
-                settings.cameraDescription());
+        log.info("pi-stream {} listening on {}", Version.get(),
+                OpenUrls.describe(OpenUrls.of(server), OpenUrls.ofThisMachine(), settings.cameraDescription()));
         try {
             server.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Binds each connector's port, as Jetty would at its start; returns the line to print for a port
+     * that cannot be had, or null when all are bound.
+     */
+    private static String openConnectors(Server server, String address, OctoPiCheck.Found octoPi) {
+        for (Connector c : server.getConnectors()) {
+            ServerConnector connector = (ServerConnector) c;
+            try {
+                connector.open();
+            } catch (IOException e) {
+                boolean tls = connector.getConnectionFactory(SslConnectionFactory.class) != null;
+                return bindFailure(connector.getPort(), address, (tls ? KeyTable.TLS_PORT : KeyTable.PORT).flagName(), e, octoPi);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The one line for a port that cannot be bound: in use (by OctoPi's webcam service, when that is
+     * here and the port is its 8080), with the flag for the next port; or why else it failed.
+     */
+    static String bindFailure(int port, String address, String flag, IOException e, OctoPiCheck.Found octoPi) {
+        // Jetty wraps the JDK's exception ("Failed to bind to /0.0.0.0:8080"); the JDK's says why.
+        Throwable why = e;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof BindException) {
+                why = c;
+                break;
+            }
+        }
+        String reason = firstLine(String.valueOf(why.getMessage()));
+        if (!(why instanceof BindException) || !reason.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+            String hint = port > 0 && port < 1024 && reason.contains("ermission") ? " (ports below 1024 need root)" : "";
+            return "cannot listen on " + address + " port " + port + ": " + reason + hint;
+        }
+        String other = flag + " " + (port < 65535 ? port + 1 : port - 1);
+        if (octoPi != null && port == OctoPiCheck.WEBCAM_PORT) {
+            return "Port " + port + " already in use on " + address + ": " + octoPi.describe()
+                    + " serves OctoPi's webcam there; start pi-stream with " + other + ", or free the port (" + octoPi.stopAdvice() + ")";
+        }
+        return "Port " + port + " already in use on " + address + ": is another pi-stream or webcam server running? Stop it, or start"
+                + " pi-stream with " + other;
+    }
+
+    /** The start-up warning on a machine with OctoPi's webcam service, when pi-stream takes its port too. */
+    static String octoPiWarning(OctoPiCheck.Found octoPi, Settings settings) {
+        boolean tls = settings.tls() != null && settings.tls().port() == OctoPiCheck.WEBCAM_PORT;
+        Key<Integer> key = tls ? KeyTable.TLS_PORT : KeyTable.PORT;
+        return "This looks like " + octoPi.describe() + ": OctoPi's webcam service uses port " + OctoPiCheck.WEBCAM_PORT
+                + " too, and cannot start (or stops working) while pi-stream holds it. Start pi-stream with " + key.flagName() + " "
+                + (OctoPiCheck.WEBCAM_PORT + 1) + ", or free the port (" + octoPi.stopAdvice() + ")";
+    }
+
+    private static boolean servesPort(Settings settings, int port) {
+        boolean plain = settings.tls() == null || settings.tls().plainHttp() != Settings.PlainHttp.OFF;
+        return (plain && settings.port() == port) || (settings.tls() != null && settings.tls().port() == port);
     }
 
     /** What the flags ask for: the validated settings. */

@@ -21,6 +21,8 @@ import org.pistream.core.PiStream;
 import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.settings.KeyTable;
 import org.pistream.core.settings.Settings;
+import org.pistream.web.control.ControlAccess;
+import org.pistream.web.control.ControlsServlet;
 import org.pistream.web.observe.HealthServlet;
 import org.pistream.web.observe.MetricsServlet;
 import org.pistream.web.observe.PiStreamCollector;
@@ -127,9 +129,10 @@ public final class PiStreamContextListener implements ServletContextListener {
                 }
             }
             Settings server = settings;
+            ControlAccess controlAccess = new ControlAccess(settings.auth() != null, settings.get(KeyTable.ALLOW_REMOTE_CONTROL));
             Function<PiStream, CameraServlet.Endpoints> endpointsOf = camera -> new CameraServlet.Endpoints(
                     new StreamServlet(camera.broadcaster(), camera.timer(), writer), new SnapshotServlet(camera, server.snapshotTimeoutMillis()),
-                    new StatsServlet(started, camera, version, counters));
+                    new StatsServlet(started, camera, version, counters), new ControlsServlet(camera, controlAccess, counters));
             Map<String, CameraServlet.Endpoints> byName = new LinkedHashMap<>();
             for (PiStream camera : started.all().values()) {
                 StallWatch stallWatch = new StallWatch(camera.broadcaster(), settings.limits().clientTimeoutSeconds(), counters);
@@ -142,9 +145,10 @@ public final class PiStreamContextListener implements ServletContextListener {
             CameraServlet.Endpoints main = endpointsOf.apply(started.main());
             register(context, "stream", main.stream(), "/stream");
             register(context, "snapshot", main.snapshot(), "/snapshot");
-            register(context, "root", new RootServlet(main.stream(), main.snapshot()), ""); // "": the context root exactly
             register(context, "stats", main.stats(), "/stats");
-            register(context, "cameras", new CameraServlet(byName), "/" + CameraServlet.PATH + "/*");
+            register(context, "controls", main.controls(), "/controls");
+            // "": the context root exactly, which serves the camera ?camera= names, the default one without it.
+            register(context, "cameras", new CameraServlet(byName, started.defaultName()), "", "/" + CameraServlet.PATH + "/*");
             @SuppressWarnings("unchecked")
             Supplier<Map<String, Object>> connections = context.getAttribute(CONNECTIONS_ATTRIBUTE) instanceof Supplier<?> s
                     ? (Supplier<Map<String, Object>>) s : null;
@@ -155,7 +159,7 @@ public final class PiStreamContextListener implements ServletContextListener {
                 FilterRegistration.Dynamic perAddress = context.addFilter("clients-per-address",
                         new ClientsPerAddress(settings.limits().maxClientsPerAddress(), counters));
                 perAddress.setAsyncSupported(true);
-                perAddress.addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, "stream", "root", "cameras");
+                perAddress.addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, "stream", "cameras");
             }
             // The page's static files come from the container's default servlet; these are their headers.
             FilterRegistration.Dynamic page = context.addFilter("page-headers", new PageHeaders());

@@ -526,7 +526,7 @@ public final class SettingsLoader {
                 throw new InvalidSettingException(shownKey(config, name, KeyTable.RESOLUTION), resolution,
                         "the rpicam camera takes 16x16 to 9152x6944");
             }
-            return new CameraSettings(name, source, new Values(values));
+            return new CameraSettings(name, source, new Values(values), explicit(config, name, Set.of()));
         }
         CameraSource.TestPatternSource pattern = (CameraSource.TestPatternSource) source;
         String sourceKey = name.equals(Settings.UNNAMED) ? KeyTable.CAMERA.configKey() : KeyTable.cameraKey(name);
@@ -562,7 +562,34 @@ public final class SettingsLoader {
         if (values.get(KeyTable.QUALITY) == null) {
             values.put(KeyTable.QUALITY, 80);
         }
-        return new CameraSettings(name, new CameraSource.TestPatternSource(width, height, rate), new Values(values));
+        Set<String> own = new java.util.HashSet<>();
+        if (pattern.width() != 0) {
+            own.add(KeyTable.RESOLUTION.name());
+        }
+        if (pattern.fps() != 0) {
+            own.add(KeyTable.FPS.name());
+        }
+        return new CameraSettings(name, new CameraSource.TestPatternSource(width, height, rate), new Values(values),
+                explicit(config, name, own));
+    }
+
+    /**
+     * The camera settings the configuration gives for this camera (its own key or the server's, from
+     * any source but the defaults), and {@code more}: saved control values do not replace them.
+     */
+    private static Set<String> explicit(Config config, String camera, Set<String> more) {
+        Set<String> explicit = new java.util.TreeSet<>(more);
+        for (Key<?> key : PICTURE_KEYS) {
+            List<String> keys = camera.equals(Settings.UNNAMED) ? List.of(key.configKey())
+                    : List.of(KeyTable.cameraKey(camera, key), key.configKey());
+            for (String k : keys) {
+                ConfigValue value = config.getConfigValue(k);
+                if (value.getValue() != null && !value.getValue().isBlank() && value.getSourceOrdinal() > DEFAULTS_ORDINAL) {
+                    explicit.add(key.name());
+                }
+            }
+        }
+        return explicit;
     }
 
     /** The key a camera's value of {@code key} came from: its own {@code camera.NAME.KEY} if set, else the server's. */

@@ -51,6 +51,7 @@ class DebPackageIT {
     private static final Path CONFIG = Path.of("/etc/pi-stream/pi-stream.properties");
     /** What the package may create outside its file list; none may be left after a purge. */
     private static final List<Path> STATE = List.of(Path.of("/etc/pi-stream"), Path.of("/var/cache/pi-stream"),
+            Path.of("/var/lib/pi-stream"),
             Path.of("/usr/share/pi-stream"), Path.of("/usr/share/doc/pi-stream"), Path.of("/usr/bin/pi-stream"), UNIT,
             Path.of("/etc/systemd/system/pi-stream.service"),
             Path.of("/etc/systemd/system/multi-user.target.wants/pi-stream.service"));

@@ -10,7 +10,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -165,7 +168,7 @@ abstract class DropInContract {
         awaitWebappClassLoaders(pid, 1, "before the cycles: the installed deployment's only");
 
         for (int cycle = 1; cycle <= 3; cycle++) {
-            JsonNode stats = deployStreamAndUndeploy(camera(REDEPLOYED), installedThreads);
+            JsonNode stats = deployStreamAndUndeploy(camera(REDEPLOYED), installedThreads, uri -> { });
             assertEquals("command", stats.at("/camera/kind").asText());
         }
 
@@ -185,7 +188,7 @@ abstract class DropInContract {
         Map<String, Integer> installedThreads = Jcmd.piStreamThreads(container.processHandle().pid());
         // With a second, named camera: both stop with the webapp, and no thread of either is left.
         JsonNode stats = deployStreamAndUndeploy(Map.of("pistream.camera", "test-pattern:160x120@10",
-                "pistream.camera.side", "test-pattern:96x64@10"), installedThreads);
+                "pistream.camera.side", "test-pattern:96x64@10"), installedThreads, DropInContract::namedCameraRoutes);
         assertEquals("test-pattern", stats.at("/camera/kind").asText());
         assertEquals(160, stats.at("/camera/width").asInt());
         assertEquals(2, stats.at("/cameras").size(), stats.toString());
@@ -199,8 +202,8 @@ abstract class DropInContract {
      * undeploy, and checks that the stream ended, the camera process (if any) is gone and only
      * {@code installedThreads} remain. Returns the stats seen while it ran.
      */
-    private JsonNode deployStreamAndUndeploy(Map<String, String> parameters, Map<String, Integer> installedThreads)
-            throws Exception {
+    private JsonNode deployStreamAndUndeploy(Map<String, String> parameters, Map<String, Integer> installedThreads,
+                                             WhileDeployed check) throws Exception {
         URI uri = container.uri(REDEPLOYED);
         long deployments = container.count(ready(REDEPLOYED));
         container.deploy(REDEPLOYED, parameters);
@@ -212,6 +215,7 @@ abstract class DropInContract {
         HttpResponse<byte[]> snapshot = Http.get(uri.resolve("snapshot"));
         assertEquals(200, snapshot.statusCode());
         MjpegClient.checkJpeg(snapshot.body());
+        check.run(uri);
 
         // A viewer stays connected through the undeploy: its stream must end, not hang.
         try (MjpegClient viewer = MjpegClient.open(uri, REDEPLOYED + "/stream")) {
@@ -229,6 +233,34 @@ abstract class DropInContract {
                 deployment + ": only the installed deployment's threads are left");
         Http.awaitStatus(uri.resolve("stats"), s -> s != 200, DEPLOY);
         return stats;
+    }
+
+    /** What a test checks while its deployment runs, given the deployment's root URI. */
+    interface WhileDeployed {
+        void run(URI root) throws Exception;
+    }
+
+    /**
+     * A named camera's URLs work in the container as embedded (CameraRoutesIT): {@code ?camera=} on
+     * the context root, {@code /cam/NAME/} and the page's files under it, 404 for an unknown camera.
+     */
+    private static void namedCameraRoutes(URI root) throws Exception {
+        for (String path : List.of("?action=snapshot&camera=side&t=1", "cam/side/?action=snapshot", "cam/side/snapshot")) {
+            HttpResponse<byte[]> side = Http.get(root.resolve(path));
+            assertEquals(200, side.statusCode(), path);
+            MjpegClient.checkJpeg(side.body());
+            assertEquals(96, ImageIO.read(new ByteArrayInputStream(side.body())).getWidth(), path);
+        }
+        HttpResponse<String> page = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(root.resolve("cam/side/")).header("Accept", "text/html").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<title>pi-stream</title>"), page.body());
+        assertEquals(200, Http.get(root.resolve("cam/side/assets/app.js")).statusCode());
+        HttpResponse<byte[]> unknown = Http.get(root.resolve("?action=snapshot&camera=nope"));
+        assertEquals(404, unknown.statusCode());
+        assertTrue(new String(unknown.body(), StandardCharsets.UTF_8).contains("default, side"),
+                new String(unknown.body(), StandardCharsets.UTF_8));
     }
 
     /** Waits until {@code expected} webapp class loaders are alive (each count follows a full collection). */

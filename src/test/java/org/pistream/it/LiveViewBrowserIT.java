@@ -435,7 +435,7 @@ class LiveViewBrowserIT {
 
             browser.script("Array.from(document.querySelectorAll('#cameras a')).find(a => a.textContent === 'back').click();");
             browser.await("the back camera's page", Duration.ofSeconds(5),
-                    () -> browser.driver().getCurrentUrl().endsWith("?camera=back"));
+                    () -> browser.driver().getCurrentUrl().endsWith("/cam/back/"));
             awaitLivePicture(PICTURE_TIMEOUT);
             String src = (String) browser.script("return document.getElementById('live').src;");
             assertTrue(src.contains("/cam/back/stream?"), src);

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements TestServer {
     private static final Pattern LISTENING = Pattern.compile("listening on (https?://\\S+/)(?: and (https://\\S+/))?");
+    /** Bound to every address, the line lists each address to open; loopback's are this machine's. */
+    private static final Pattern OPEN_HERE = Pattern.compile(
+            "listening on every address .*?(https?://127\\.0\\.0\\.1:\\d+/)(?: and (https://127\\.0\\.0\\.1:\\d+/))? \\(this machine\\)");
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -213,8 +216,12 @@ final class ServerProcess implements TestServer {
                 lines.add(line);
                 if (uri == null) {
                     // A JSON log line may escape the slashes of the URL.
-                    Matcher m = LISTENING.matcher(line.replace("\\/", "/"));
-                    if (m.find()) {
+                    String unescaped = line.replace("\\/", "/");
+                    Matcher m = OPEN_HERE.matcher(unescaped);
+                    if (!m.find()) {
+                        m = LISTENING.matcher(unescaped);
+                    }
+                    if (m.reset().find()) {
                         URI first = URI.create(m.group(1));
                         if (first.getScheme().equals("https")) {
                             httpsUri = first; // plain HTTP off: the HTTPS port is the only one

@@ -22,12 +22,16 @@ public final class Placeholder {
     private final JpegEncoder encoder = new JpegEncoder(0.7f);
 
     public byte[] render(int width, int height, String reason) {
+        return render(width, height, "NO SIGNAL", reason);
+    }
+
+    /** The same picture with another title: "APPLYING SETTINGS" while the camera restarts for new settings. */
+    public byte[] render(int width, int height, String title, String reason) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = image.createGraphics();
         try {
             g.setColor(new Color(40, 40, 40));
             g.fillRect(0, 0, width, height);
-            String title = "NO SIGNAL";
             int titleScale = fit(title, width, height / 5);
             g.setColor(new Color(230, 230, 230));
             int titleHeight = BitmapFont.GLYPH_HEIGHT * titleScale;

@@ -9,13 +9,22 @@ import java.util.Objects;
  *
  * @param name   the name in stats, metrics and URLs ({@value Settings#UNNAMED} for the unnamed camera)
  * @param source where its frames come from
- * @param values its per-camera keys' values
+ * @param values   its per-camera keys' values
+ * @param explicit the names of the camera settings ({@code resolution}, {@code fps}, ...) the configuration
+ *                 gives explicitly (a flag, a key, the test pattern's own {@code :WxH@FPS}): saved control
+ *                 values do not replace them
  */
-public record CameraSettings(String name, CameraSource source, Values values) {
+public record CameraSettings(String name, CameraSource source, Values values, java.util.Set<String> explicit) {
     public CameraSettings {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(values, "values");
+        explicit = java.util.Set.copyOf(explicit);
+    }
+
+    /** Settings with nothing given explicitly. */
+    public CameraSettings(String name, CameraSource source, Values values) {
+        this(name, source, values, java.util.Set.of());
     }
 
     /** This camera's value of a per-camera key. */

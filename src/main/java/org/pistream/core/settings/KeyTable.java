@@ -126,6 +126,11 @@ public final class KeyTable {
             "send Strict-Transport-Security: max-age=SECONDS on HTTPS answers, e.g. 31536000 (0 tells browsers to"
             + " forget it); empty: not sent").check(v -> v.strip().matches("\\d{1,10}") && Long.parseLong(v.strip()) <= Integer.MAX_VALUE,
             "must be a max-age in seconds from 0 to " + Integer.MAX_VALUE).stripped();
+    public static final Key<String> STATE_DIR = Key.text("state-dir", null,
+            "directory where control values changed while running are saved and restored from at the next start"
+            + " (the package's service uses /var/lib/pi-stream); empty: not saved").stripped();
+    public static final Key<Boolean> ALLOW_REMOTE_CONTROL = Key.bool("allow-remote-control", false,
+            "with authentication off, let any address change camera settings (POST /controls); off: loopback only");
     /**
      * Names of named cameras, comma-separated, in the order the page lists them; no flag
      * ({@code --camera NAME=SOURCE} adds to it). Each is configured by {@code camera.NAME} (its
@@ -140,7 +145,7 @@ public final class KeyTable {
             MAX_FRAME_SIZE, SNAPSHOT_TIMEOUT, MAX_CONNECTIONS,
             MAX_CONNECTIONS_PER_ADDRESS, MAX_CLIENTS_PER_ADDRESS, HEADER_TIMEOUT, CLIENT_TIMEOUT, AUTH_USER,
             AUTH_PASSWORD_HASH, AUTH_EXEMPT, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_PORT,
-            PLAIN_HTTP, HSTS, ALLOW_ORIGIN, TRUSTED_PROXIES, CAMERAS));
+            PLAIN_HTTP, HSTS, ALLOW_ORIGIN, TRUSTED_PROXIES, STATE_DIR, ALLOW_REMOTE_CONTROL, CAMERAS));
 
     private final List<Key<?>> keys;
 

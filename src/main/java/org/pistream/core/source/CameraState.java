@@ -18,7 +18,9 @@ public enum CameraState {
      */
     MISCONFIGURED,
     /** Stopped on purpose because nobody watches ({@code idle-stop}); starts on the next request. */
-    IDLE;
+    IDLE,
+    /** Restarting on purpose with new settings (a control changed); not a fault. */
+    APPLYING;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);

@@ -30,6 +30,15 @@ public record CameraStatus(String kind, String description, CameraState state, l
                 warmupDiscarded, frameBufferBytes, List.of());
     }
 
+    /** The problem text while the camera restarts with new settings. */
+    public static final String APPLYING_SETTINGS = "applying settings";
+
+    /** The same status in another state (a restart for new settings shows as {@link CameraState#APPLYING}). */
+    public CameraStatus withState(CameraState newState) {
+        return new CameraStatus(kind, description, newState, pid, starts, restarts, lastExitCode, lastError, restartInMillis,
+                watchdogKills, warmupDiscarded, frameBufferBytes, lastStderr);
+    }
+
     /** The kind of a server without a camera ({@link NoCamera}): its {@code lastError} is the whole story. */
     public static final String NONE = "none";
 
@@ -50,6 +59,8 @@ public record CameraStatus(String kind, String description, CameraState state, l
                 return restartInMillis >= 0 ? wrong + ", retrying in " + (restartInMillis + 999) / 1000 + " s" : wrong;
             case STOPPED:
                 return "camera stopped";
+            case APPLYING:
+                return APPLYING_SETTINGS;
             default:
                 return null;
         }

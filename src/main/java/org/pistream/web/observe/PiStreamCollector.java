@@ -69,6 +69,10 @@ public final class PiStreamCollector implements MultiCollector {
                 main.startedAt().toEpochMilli() / 1000.0);
         for (PiStream app : cameras.all().values()) {
             camera(f, app.stats());
+            Labels cam = Labels.of("camera", app.name());
+            f.counter("pistream_control_changes", "Requests that changed camera settings (controls)", cam, app.controls().changes());
+            f.counter("pistream_control_restarts", "Camera restarts to apply changed settings (not faults)", cam,
+                    app.controls().restarts());
         }
         security(f);
         return f.build();
@@ -87,6 +91,8 @@ public final class PiStreamCollector implements MultiCollector {
         f.counter("pistream_auth_failures", "Requests with wrong credentials", Labels.EMPTY, security.authFailures.sum());
         f.counter("pistream_auth_throttled", "Requests refused (429) after too many failed logins", Labels.EMPTY,
                 security.authThrottled.sum());
+        f.counter("pistream_control_refusals", "Requests to change camera settings refused (not allowed, cross-site, not JSON)",
+                Labels.EMPTY, security.controlRefusals.sum());
         Map<String, Object> c = connections == null ? null : connections.get();
         if (c == null) {
             return;

@@ -70,6 +70,9 @@ public final class StatsReport {
         cam.put("frameSizeMeanBytes", Math.round(b.frameSizes().mean()));
         cam.put("framesDropped", new LinkedHashMap<String, Object>(source.framesDropped()));
         cam.put("garbageBytes", source.garbageBytes());
+        // The camera's settings in force, changes made through /controls included.
+        cam.put("settings", app.controls().values());
+        cam.put("settingsChanges", app.controls().changes());
         root.put("camera", cam);
 
         Map<String, Object> clients = new LinkedHashMap<>();
@@ -113,6 +116,12 @@ public final class StatsReport {
         return root;
     }
 
+    /** Adds {@code server.base}: where the answering camera's URLs are, relative to the context root. */
+    @SuppressWarnings("unchecked")
+    static void addBase(Map<String, Object> report, String base) {
+        ((Map<String, Object>) report.get("server")).put("base", base);
+    }
+
     /**
      * Every camera in a line each, in the order they are configured, with where to find it: the
      * page lists them from this. URLs are relative to the context root.
@@ -129,6 +138,7 @@ public final class StatsReport {
             c.put("kind", stats.source().kind());
             c.put("source", stats.source().description());
             c.put("state", stats.source().stateKey());
+            c.put("problem", stats.source().problem());
             c.put("health", health.up() ? "UP" : "DOWN");
             c.put("fps", round(b.fps1s()));
             c.put("width", b.width());

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.pistream.core.Cameras;
 import org.pistream.core.PiStream;
 import org.pistream.web.PiStreamContextListener;
+import org.pistream.web.RequestPaths;
 import org.pistream.web.security.SecurityCounters;
 import org.pistream.web.stream.AsyncResponses;
 import org.pistream.web.stream.NoCache;
@@ -41,12 +42,23 @@ public final class StatsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws JsonProcessingException {
         Map<String, Object> report = StatsReport.of(app, version, cameras.settings().shown(app.settings()));
+        StatsReport.addBase(report, base(RequestPaths.within(request)));
         SecurityStats.addTo(report, cameras.settings(), counters, connections());
         report.put("cameras", StatsReport.cameras(cameras));
         byte[] body = JsonBody.of(report);
         NoCache.apply(response);
         AsyncContext async = request.startAsync();
         AsyncResponses.send(async, CONTENT_TYPE, body, 0, body.length);
+    }
+
+    /**
+     * Where this camera's URLs are, relative to the context root: {@code ""} for {@code /stats},
+     * {@code "cam/NAME/"} for {@code /cam/NAME/stats}. The page at {@code /cam/NAME/} learns from it
+     * how far up the context root is.
+     */
+    static String base(String within) {
+        int end = within.lastIndexOf('/');
+        return end <= 0 ? "" : within.substring(1, end + 1);
     }
 
     /** The embedded server's connection numbers ({@link PiStreamContextListener#CONNECTIONS_ATTRIBUTE}), or null. */

@@ -23,11 +23,32 @@ public final class AllowedRequests extends HttpFilter {
     /** Enough for a client that sends an empty JSON object or a form by habit; no endpoint reads a body. */
     static final int MAX_BODY_BYTES = 1024;
 
+    /** The camera controls ({@code /controls}, {@code /cam/NAME/controls}) also take a POST with a JSON body this large. */
+    static final int MAX_CONTROLS_BODY_BYTES = 16 * 1024;
+    static final String CONTROLS_ALLOW = "GET, HEAD, POST, OPTIONS";
+
+    /** Whether {@code path} (within the webapp) is a camera's controls: the one endpoint that takes a POST. */
+    public static boolean isControls(String path) {
+        return path.equals("/controls") || path.matches("/cam/[^/]+/controls");
+    }
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        boolean controls = isControls(org.pistream.web.RequestPaths.within(request));
+        if (controls && request.getMethod().equals("POST")) {
+            long length = request.getContentLengthLong();
+            if (length > MAX_CONTROLS_BODY_BYTES || length < 0) {
+                response.setHeader("Connection", "close");
+                Refusals.send(response, length < 0 ? 411 : HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                        "A JSON body of at most " + MAX_CONTROLS_BODY_BYTES + " bytes, with Content-Length, is needed.");
+                return;
+            }
+            chain.doFilter(request, response);
+            return;
+        }
         if (!METHODS.contains(request.getMethod())) {
-            response.setHeader("Allow", ALLOW);
+            response.setHeader("Allow", controls ? CONTROLS_ALLOW : ALLOW);
             Refusals.send(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed; use GET or HEAD.");
             return;
         }

@@ -53,6 +53,9 @@ public final class BasicAuthFilter extends HttpFilter {
      */
     private final transient LogGate failureLog = new LogGate(FAILURE_LINES_PER_10_S, 10, TimeUnit.SECONDS);
 
+    /** Set on a request whose credentials were checked: the user name (camera controls need it, and log it). */
+    public static final String USER_ATTRIBUTE = "org.pistream.user";
+
     public BasicAuthFilter(Settings.Auth auth, SecurityCounters counters) {
         this.auth = auth;
         this.user = auth.user().getBytes(StandardCharsets.UTF_8);
@@ -88,6 +91,7 @@ public final class BasicAuthFilter extends HttpFilter {
         }
         if (valid) {
             throttle.succeeded(address);
+            request.setAttribute(USER_ATTRIBUTE, auth.user());
             chain.doFilter(request, response);
             return;
         }

@@ -12,4 +12,6 @@ public final class SecurityCounters {
     public final LongAdder authFailures = new LongAdder();
     /** Requests refused (429) because their address failed to log in too often. */
     public final LongAdder authThrottled = new LongAdder();
+    /** Requests to change camera settings refused (403 not allowed or cross-site, 415 not JSON). */
+    public final LongAdder controlRefusals = new LongAdder();
 }

@@ -10,7 +10,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.pistream.web.ShownValue;
 
 /**
- * The context root ({@code /}): the live-view page for a browser navigating to it, the MJPEG
+ * A camera's root ({@code /} for the default camera, {@code /cam/NAME/} for each; routed by
+ * {@code web.CameraServlet}): the live-view page for a browser navigating to it, the MJPEG
  * stream for everything else (players, {@code curl}, {@code <img src="/">}), which have always had
  * the stream there. The page is the static {@value #PAGE}, served by the container's default
  * servlet (the embedded launcher adds one), so it is the same file in a container and embedded.
@@ -36,6 +37,11 @@ public final class RootServlet extends HttpServlet {
         this.snapshot = snapshot;
     }
 
+    /** Whether this request gets the page: a browser navigating here, with no {@code ?action=}. */
+    public static boolean wantsPage(HttpServletRequest request) {
+        return request.getParameter(ACTION) == null && AcceptHeader.acceptsHtml(request.getHeader("Accept"));
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         String action = request.getParameter(ACTION);
@@ -56,7 +62,7 @@ public final class RootServlet extends HttpServlet {
         }
         // One URL, two representations: caches must key the answer on Accept.
         response.setHeader("Vary", "Accept");
-        if (AcceptHeader.acceptsHtml(request.getHeader("Accept"))) {
+        if (wantsPage(request)) {
             request.getRequestDispatcher(PAGE).forward(request, response);
         } else {
             // Called directly, not forwarded: the stream goes async, and this servlet's registration
