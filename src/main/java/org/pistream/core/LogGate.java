@@ -56,6 +56,14 @@ public final class LogGate {
      * the last one written.
      */
     public String pass() {
+        return pass("");
+    }
+
+    /**
+     * The same, naming what was left out when the line itself does not say it:
+     * {@code pass("connects")} gives {@code " (1,234 more connects in the last 10 s)"}.
+     */
+    public String pass(String events) {
         long now = clock.getAsLong();
         long held;
         long since;
@@ -79,6 +87,6 @@ public final class LogGate {
             return "";
         }
         long seconds = Math.max(1, (since + 999_999_999L) / 1_000_000_000L);
-        return String.format(Locale.ROOT, " (%,d more in the last %d s)", held, seconds);
+        return String.format(Locale.ROOT, " (%,d more%s in the last %d s)", held, events.isEmpty() ? "" : " " + events, seconds);
     }
 }

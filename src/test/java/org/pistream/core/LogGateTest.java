@@ -44,6 +44,18 @@ class LogGateTest {
     }
 
     @Test
+    void theLineCanNameWhatWasLeftOut() {
+        LogGate gate = new LogGate(2, 10, TimeUnit.SECONDS, now::get);
+        assertEquals("", gate.pass("connects"));
+        assertEquals("", gate.pass("connects"));
+        for (int i = 0; i < 1234; i++) {
+            assertNull(gate.pass("connects"));
+        }
+        now.addAndGet(10 * SECOND);
+        assertEquals(" (1,234 more connects in the last 10 s)", gate.pass("connects"));
+    }
+
+    @Test
     void manyThreadsWriteAtMostTheAllowedLinesAndLoseNoCount() throws Exception {
         LogGate gate = new LogGate(1, 1, TimeUnit.HOURS, now::get);
         AtomicLong passed = new AtomicLong();

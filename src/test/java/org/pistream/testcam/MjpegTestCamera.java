@@ -123,11 +123,12 @@ public final class MjpegTestCamera {
                 if (oversizeEvery > 0 && n % oversizeEvery == oversizeEvery - 1) {
                     frame = withPadding(frame, oversizeBytes);
                 }
-                if (mutate > 0) {
-                    frame = mutated(frame, mutate, random);
-                }
+                // The header is broken first: its walk over the segments needs their lengths intact.
                 if (badTablesEvery > 0 && n % badTablesEvery == badTablesEvery - 1) {
                     frame = brokenHeader(frame, (int) (n / badTablesEvery % 4));
+                }
+                if (mutate > 0) {
+                    frame = mutated(frame, mutate, random);
                 }
                 if (truncateEvery > 0 && n % truncateEvery == truncateEvery - 1) {
                     out.write(frame, 0, frame.length * 2 / 3); // no end marker; the next frame follows

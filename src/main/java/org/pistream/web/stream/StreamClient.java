@@ -213,8 +213,12 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
         }
         if (s != null) {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
-            log.info(String.format(Locale.ROOT, "Client #%d %s disconnected after %.1f s: %d frames, %.2f MB, %d skipped (%s)",
-                    s.id(), remote, seconds, s.framesSent(), s.bytesSent() / 1e6, s.framesSkipped(), reason));
+            ViewerLog.Line line = ViewerLog.disconnected(seconds);
+            if (log.isEnabledForLevel(line.level())) {
+                log.atLevel(line.level()).log(String.format(Locale.ROOT,
+                        "Client #%d %s disconnected after %.1f s: %d frames, %.2f MB, %d skipped (%s)%s",
+                        s.id(), remote, seconds, s.framesSent(), s.bytesSent() / 1e6, s.framesSkipped(), reason, line.more()));
+            }
         }
     }
 }

@@ -107,9 +107,10 @@ public final class StreamServlet extends HttpServlet {
             subscription.close();
             throw e;
         }
-        log.info("Client #{} {} connected to {} ({}): {} of {} stream clients", subscription.id(), remote,
+        ViewerLog.Line line = ViewerLog.connected();
+        log.atLevel(line.level()).log("Client #{} {} connected to {} ({}): {} of {} stream clients{}", subscription.id(), remote,
                 ShownValue.of(client.path(), ShownValue.LOG_MAX), ShownValue.of(client.userAgent(), ShownValue.LOG_MAX),
-                broadcaster.subscriberCount(), broadcaster.maxSubscribers());
+                broadcaster.subscriberCount(), broadcaster.maxSubscribers(), line.more());
     }
 
     @Override
