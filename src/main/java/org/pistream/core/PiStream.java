@@ -158,6 +158,15 @@ public final class PiStream extends Lifecycle {
         Runnable swap = () -> {
             long begin = System.nanoTime();
             camera.swap(replacement);
+            // Tell viewers now rather than at the monitor's next tick: a camera can start in less than that.
+            java.util.concurrent.ScheduledExecutorService tm = timer;
+            if (tm != null) {
+                try {
+                    tm.execute(monitor);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // the server is stopping: nobody to tell
+                }
+            }
             log.info("{}Camera restarted for new settings ({} ms to stop the old one): {}", logPrefix,
                     (System.nanoTime() - begin) / 1_000_000, next.source().description());
         };
