@@ -1,10 +1,7 @@
 package org.pistream.core.source.detect;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.pistream.core.source.detect.DetectedCamera.Kind;
@@ -150,15 +146,15 @@ public final class CameraDetector {
             return new DeviceModes(List.of(), "v4l2-ctl not found on PATH (install v4l-utils)");
         }
         List<String> notes = new ArrayList<>();
-        Optional<Output> out = run(notes, program.get().toString(), "-d", device, "--list-formats-ext");
+        Optional<ProgramRun.Output> out = run(notes, program.get().toString(), "-d", device, "--list-formats-ext");
         if (out.isEmpty()) {
             return new DeviceModes(List.of(), notes.isEmpty() ? "v4l2-ctl did not answer" : notes.get(0));
         }
-        List<Mode> modes = V4l2FormatsParser.modes(out.get().stdout);
-        if (out.get().exitCode != 0 || modes.isEmpty()) {
-            String why = lastLine(out.get().stderr);
-            return new DeviceModes(List.of(), why.isEmpty() ? (out.get().exitCode != 0 ? "v4l2-ctl exited with "
-                    + out.get().exitCode : "it lists no capture format with discrete sizes") : why.substring(2));
+        List<Mode> modes = V4l2FormatsParser.modes(out.get().stdout());
+        if (out.get().exitCode() != 0 || modes.isEmpty()) {
+            String why = lastLine(out.get().stderr());
+            return new DeviceModes(List.of(), why.isEmpty() ? (out.get().exitCode() != 0 ? "v4l2-ctl exited with "
+                    + out.get().exitCode() : "it lists no capture format with discrete sizes") : why.substring(2));
         }
         return new DeviceModes(modes, null);
     }
@@ -177,15 +173,15 @@ public final class CameraDetector {
                     + "(install rpicam-apps)");
             return List.of();
         }
-        Optional<Output> out = run(notes, program.get().toString(), "--list-cameras");
+        Optional<ProgramRun.Output> out = run(notes, program.get().toString(), "--list-cameras");
         if (out.isEmpty()) {
             return List.of();
         }
-        if (out.get().exitCode != 0) {
-            notes.add(program.get().getFileName() + " --list-cameras exited with " + out.get().exitCode
-                    + lastLine(out.get().stderr));
+        if (out.get().exitCode() != 0) {
+            notes.add(program.get().getFileName() + " --list-cameras exited with " + out.get().exitCode()
+                    + lastLine(out.get().stderr()));
         }
-        return RpicamListParser.parse(out.get().stdout);
+        return RpicamListParser.parse(out.get().stdout());
     }
 
     private List<DetectedCamera> listV4l2(List<String> notes) {
@@ -195,13 +191,13 @@ public final class CameraDetector {
             return List.of();
         }
         String ctl = program.get().toString();
-        Optional<Output> list = run(notes, ctl, "--list-devices");
+        Optional<ProgramRun.Output> list = run(notes, ctl, "--list-devices");
         if (list.isEmpty()) {
             return List.of();
         }
-        List<V4l2Device> devices = V4l2DeviceListParser.parse(list.get().stdout);
-        if (list.get().exitCode != 0 && devices.isEmpty() && !list.get().stderr.contains("Cannot open device /dev/video0")) {
-            notes.add("v4l2-ctl --list-devices exited with " + list.get().exitCode + lastLine(list.get().stderr));
+        List<V4l2Device> devices = V4l2DeviceListParser.parse(list.get().stdout());
+        if (list.get().exitCode() != 0 && devices.isEmpty() && !list.get().stderr().contains("Cannot open device /dev/video0")) {
+            notes.add("v4l2-ctl --list-devices exited with " + list.get().exitCode() + lastLine(list.get().stderr()));
         }
         Map<String, String> byId = stableNames();
         List<DetectedCamera> cameras = new ArrayList<>();
@@ -210,14 +206,14 @@ public final class CameraDetector {
                 continue;
             }
             for (String node : device.videoNodes()) {
-                Optional<Output> formats = run(notes, ctl, "-d", node, "--list-formats-ext");
+                Optional<ProgramRun.Output> formats = run(notes, ctl, "-d", node, "--list-formats-ext");
                 if (formats.isEmpty()) {
                     continue;
                 }
-                List<Mode> modes = V4l2FormatsParser.modes(formats.get().stdout);
-                if (formats.get().exitCode != 0) {
-                    notes.add("v4l2-ctl -d " + node + " --list-formats-ext exited with " + formats.get().exitCode
-                            + lastLine(formats.get().stderr));
+                List<Mode> modes = V4l2FormatsParser.modes(formats.get().stdout());
+                if (formats.get().exitCode() != 0) {
+                    notes.add("v4l2-ctl -d " + node + " --list-formats-ext exited with " + formats.get().exitCode()
+                            + lastLine(formats.get().stderr()));
                 }
                 if (!modes.isEmpty()) {
                     String name = Path.of(node).getFileName().toString();
@@ -271,67 +267,14 @@ public final class CameraDetector {
         return last.isEmpty() ? "" : ": " + last;
     }
 
-    private record Output(int exitCode, String stdout, String stderr) {
-    }
-
-    private Optional<Output> run(List<String> notes, String... command) {
+    private Optional<ProgramRun.Output> run(List<String> notes, String... command) {
         String shown = Path.of(command[0]).getFileName() + " " + String.join(" ", List.of(command).subList(1, command.length));
-        Process process;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            builder.environment().putAll(environment);
-            process = builder.start();
-        } catch (IOException e) {
-            notes.add(shown + " could not be started: " + e.getMessage());
+            return Optional.of(ProgramRun.run(List.of(command), environment, timeout, MAX_OUTPUT, false));
+        } catch (ProgramRun.Failed e) {
+            notes.add(shown + " " + e.getMessage());
             return Optional.empty();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread outReader = drain(process.getInputStream(), out, "camera-detect-stdout");
-        Thread errReader = drain(process.getErrorStream(), err, "camera-detect-stderr");
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(2, TimeUnit.SECONDS);
-                notes.add(shown + " did not finish within " + timeout.toMillis() + " ms and was killed");
-                return Optional.empty();
-            }
-            outReader.join(2000);
-            errReader.join(2000);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            notes.add(shown + " was interrupted");
-            return Optional.empty();
-        }
-        synchronized (out) {
-            synchronized (err) {
-                return Optional.of(new Output(process.exitValue(), out.toString(StandardCharsets.UTF_8),
-                        err.toString(StandardCharsets.UTF_8)));
-            }
-        }
-    }
-
-    private static Thread drain(InputStream in, ByteArrayOutputStream sink, String name) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    synchronized (sink) {
-                        if (sink.size() < MAX_OUTPUT) {
-                            sink.write(buf, 0, Math.min(n, MAX_OUTPUT - sink.size()));
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // The process was killed; what was read so far is kept.
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     @Override
