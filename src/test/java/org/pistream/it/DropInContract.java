@@ -288,8 +288,31 @@ abstract class DropInContract {
     }
 
     private void assertNoLeakWarnings() {
-        List<String> warnings = container.logLines().stream().filter(l -> LEAK_WARNING.matcher(l).find()).toList();
+        List<String> lines = container.logLines();
+        List<String> warnings = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            int end = i + 1;
+            while (end < lines.size() && (lines.get(end).startsWith(" ") || lines.get(end).startsWith("\t"))) {
+                end++; // the warning's stack trace
+            }
+            if (containerThreadExiting(lines.subList(i, end))) {
+                i = end - 1;
+            } else if (LEAK_WARNING.matcher(lines.get(i)).find()) {
+                warnings.add(lines.get(i));
+            }
+        }
         assertEquals(List.of(), warnings, container.name() + " log");
+    }
+
+    /**
+     * Tomcat renews its own connector threads when a webapp stops, and its leak check can catch one of
+     * them in the middle of exiting (its stack only in the JDK's thread-termination code): the
+     * container's thread, not one the webapp started, so not a leak of ours. Our threads are named
+     * pistream-* / camera-*, and a ThreadLocal we left on a container thread gets another warning.
+     */
+    private static boolean containerThreadExiting(List<String> block) {
+        return block.size() > 1 && block.get(0).contains("appears to have started a thread named [http-nio-")
+                && block.subList(1, block.size()).stream().allMatch(l -> l.contains("jdk.internal.misc.TerminatingThreadLocal"));
     }
 
     /** Reads until the stream ends: the closing boundary, end of stream or a reset connection. */
