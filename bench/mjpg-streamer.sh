@@ -8,8 +8,9 @@
 # directory of that repository (a clone, or a bare mirror), from which HEAD's
 # mjpg-streamer-experimental is taken with `git archive`. DEST then holds mjpg_streamer,
 # input_file.so and output_http.so (the only plugins the benchmark uses; the others are switched
-# off, so the build needs only cmake, a C compiler and libjpeg: Debian `cmake build-essential
-# libjpeg62-turbo-dev`), plus SOURCE.txt saying which source was built and how.
+# off, so the build needs only cmake and a C compiler, Debian `cmake build-essential`: neither
+# plugin links libjpeg, they pass frames through), plus SOURCE.txt saying which source was built
+# and how.
 #
 # Then: MJPG_STREAMER=/tmp/mjpg-streamer bench/run.sh matrix
 set -euo pipefail
@@ -55,7 +56,6 @@ cp "$tmp/build/mjpg_streamer" "$tmp/build/plugins/input_file/input_file.so" \
     echo "source: $describe"
     echo "built: $(date -u +%FT%TZ), CMAKE_BUILD_TYPE=$BUILD_TYPE, plugins input_file + output_http only"
     echo "compiler: $(cc --version | head -1)"
-    echo "libjpeg: $(dpkg-query -W -f='${Package} ${Version}' libjpeg62-turbo 2>/dev/null || echo unknown)"
 } > "$DEST/SOURCE.txt"
 cat "$DEST/SOURCE.txt"
 ls -l "$DEST"
