@@ -8,26 +8,40 @@ import java.util.Arrays;
  * <p>A 9-bit lookahead table answers most codes with one array read; longer codes (10 to 16 bits)
  * take the slow path, {@link #decodeLong}. Since the verifier skips coefficient values instead of
  * reading them, an entry holds the code length plus the number of value bits that follow it, so one
- * shift consumes both. Rebuilding is skipped when a frame defines the same table as the last one
- * (cameras send identical tables in every frame). Not thread-safe; owned by one verifier.
+ * shift consumes both, and how far the symbol moves through the block (see {@link #lookup}), so a
+ * DC difference, an AC coefficient with its run of zeros, a ZRL or an EOB each take one step.
+ * Rebuilding is skipped when a frame defines the same table as the last one (cameras send identical
+ * tables in every frame). Not thread-safe; owned by one verifier.
  */
 final class HuffmanDecodeTable {
     /** Bits the lookahead table resolves at once. */
     static final int LOOKAHEAD = 9;
 
+    /** {@link #lookup}'s low byte for an EOB: ends the block wherever it is (above any k + 16). */
+    static final int EOB = 128;
+
     /**
-     * By the next {@code LOOKAHEAD} bits: {@code (codeLength + valueBits) << 8 | symbol}, or 0 when
-     * the code is longer than {@code LOOKAHEAD} bits (or undefined).
+     * By the next {@code LOOKAHEAD} bits: {@code (codeLength + valueBits) << 8 | advance}, or 0 when
+     * the code is longer than {@code LOOKAHEAD} bits (or undefined). The advance is the number of
+     * coefficients the symbol covers: 1 for a DC difference, run + 1 for an AC coefficient, 16 for
+     * ZRL, and {@link #EOB} for EOB.
      */
     final int[] lookup = new int[1 << LOOKAHEAD];
+    /** DC or AC: decides what a symbol means. */
+    private final boolean dc;
     /** Largest code of each length 1..16, -1 when there is none. */
     private final int[] maxCode = new int[17];
-    /** {@code symbols[valueOffset[l] + code]} is the symbol of the {@code l}-bit {@code code}. */
+    /** {@code entries[valueOffset[l] + code]} is the entry (as in {@link #lookup}) of the {@code l}-bit {@code code}. */
     private final int[] valueOffset = new int[17];
-    private final int[] symbols = new int[256];
+    private final int[] entries = new int[256];
     /** The DHT bytes (16 counts, then the symbols) this table was built from. */
     private final byte[] raw = new byte[16 + 256];
     private int rawLength = -1;
+
+    /** An empty table for DC ({@code dc}) or AC symbols. */
+    HuffmanDecodeTable(boolean dc) {
+        this.dc = dc;
+    }
 
     /**
      * Checks a table definition: {@code dht[countsAt..countsAt+16)} are the counts of codes of each
@@ -93,10 +107,9 @@ final class HuffmanDecodeTable {
             } else {
                 valueOffset[bits] = k - code;
                 for (int i = 0; i < n; i++, k++, code++) {
-                    int symbol = raw[16 + k] & 0xFF;
-                    symbols[k] = symbol;
+                    int entry = entry(bits, raw[16 + k] & 0xFF);
+                    entries[k] = entry;
                     if (bits <= LOOKAHEAD) {
-                        int entry = ((bits + (symbol & 15)) << 8) | symbol;
                         int first = code << (LOOKAHEAD - bits);
                         Arrays.fill(lookup, first, first + (1 << (LOOKAHEAD - bits)), entry);
                     }
@@ -120,10 +133,23 @@ final class HuffmanDecodeTable {
         for (int length = LOOKAHEAD + 1; length <= 16; length++) {
             int code = (int) (bits >>> (64 - length));
             if (code <= maxCode[length]) {
-                int symbol = symbols[valueOffset[length] + code];
-                return ((length + (symbol & 15)) << 8) | symbol;
+                return entries[valueOffset[length] + code];
             }
         }
         return 0;
+    }
+
+    /** The {@link #lookup} entry of {@code symbol} with a code of {@code length} bits. */
+    private int entry(int length, int symbol) {
+        int size = symbol & 15;
+        int advance;
+        if (dc) {
+            advance = 1;
+        } else if (size != 0) {
+            advance = (symbol >>> 4) + 1;
+        } else {
+            advance = symbol == 0xF0 ? 16 : EOB; // check() let only ZRL and EOB have size 0
+        }
+        return ((length + size) << 8) | advance;
     }
 }

@@ -1,8 +1,5 @@
 package org.pistream.core.jpeg;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -68,7 +65,6 @@ public final class JpegVerifier {
     /** A minimal frame with the standard tables, taken from the step that inserts them, so the two cannot differ. */
     private static final byte[] STANDARD_TABLES_FRAME = HuffmanTables.insertIfMissing(
             new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 2, (byte) 0xFF, (byte) 0xD9}, 0, 8);
-    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final int MAX_COMPONENTS = 4;
     private static final int MAX_BLOCKS_IN_MCU = 10;
 
@@ -106,15 +102,6 @@ public final class JpegVerifier {
     private final HuffmanDecodeTable[] blockAc = new HuffmanDecodeTable[MAX_BLOCKS_IN_MCU];
     private JpegVerdict scanFailure;
 
-    // The bit reader of the scan being decoded.
-    private byte[] data;
-    private int dataEnd;
-    private int pos;
-    private long bits;
-    private int count;
-    private int padding;
-    private int markerAt;
-
     /** A verifier with the {@link #DEFAULT_MAX_DIMENSION} limits. */
     public JpegVerifier(Level level) {
         this(level, DEFAULT_MAX_DIMENSION, DEFAULT_MAX_DIMENSION);
@@ -132,7 +119,7 @@ public final class JpegVerifier {
         this.maxWidth = maxWidth;
         this.maxHeight = maxHeight;
         for (int i = 0; i < huffman.length; i++) {
-            huffman[i] = new HuffmanDecodeTable();
+            huffman[i] = new HuffmanDecodeTable(i < 4);
         }
     }
 
@@ -487,9 +474,15 @@ public final class JpegVerifier {
     }
 
     /**
-     * Huffman-decodes every block of the scan. The bit buffer {@link #bits} holds {@link #count}
-     * bits, MSB first. When the data reaches a marker, zero bits are fed instead and counted in
-     * {@link #padding}: using any of them means the data ended before the last MCU.
+     * Huffman-decodes every block of the scan. The bit buffer {@code bits} holds {@code count} bits,
+     * MSB first. When the data reaches a marker, zero bits are fed instead and counted in
+     * {@code padding}: using any of them means the data ended before the last MCU.
+     *
+     * <p>Written for C1, which pi-stream runs with (etc/jvm-pi.options): C1 inlines only tiny methods
+     * and keeps fields in memory, so the whole bit reader lives in locals of this one method, the
+     * buffer is filled a byte at a time with plain array reads (no VarHandle, whose byte swap C1
+     * calls), and each symbol, DC or AC, is one table read, one shift and one add. The frame ends
+     * with FF D9, so the fill loop always stops at an FF before the end of the data.
      */
     private int decodeScan(byte[] b, int start, int end) {
         int mcusAcross;
@@ -520,16 +513,20 @@ public final class JpegVerifier {
         }
         final int mcus = mcusAcross * mcusDown; // at most 65535 x 65535 / 64
         final int interval = restartInterval;
-        data = b;
-        dataEnd = end;
-        pos = start;
-        resetBits();
+        final HuffmanDecodeTable[] dcTables = blockDc;
+        final HuffmanDecodeTable[] acTables = blockAc;
+        long bits = 0;
+        int count = 0; // bits in the buffer
+        int padding = 0; // zero bits fed in after the data reached a marker
+        int markerAt = -1; // that marker, once reached
+        int p = start; // next byte to read
         int untilRestart = interval;
         int restarts = 0;
         for (int mcu = 0; mcu < mcus; mcu++) {
             if (interval > 0 && untilRestart == 0) {
                 // The interval must end on a byte boundary right before RSTn, n counting 0..7.
-                int at = markerAfterData();
+                count -= count & 7;
+                int at = count != padding ? -1 : markerAt >= 0 ? markerAt : skipFill(b, p, end);
                 if (at < 0) {
                     return scanFail("data left over before a restart marker");
                 }
@@ -537,46 +534,60 @@ public final class JpegVerifier {
                     return scanFail("restart marker missing or out of order");
                 }
                 restarts++;
-                pos = at + 2;
-                resetBits();
+                p = at + 2;
+                bits = 0;
+                count = 0;
+                padding = 0;
+                markerAt = -1;
                 untilRestart = interval;
             }
             for (int block = 0; block < blocksInMcu; block++) {
-                if (count < 32) {
-                    refill();
-                }
-                HuffmanDecodeTable table = blockDc[block];
-                int entry = table.lookup[(int) (bits >>> (64 - HuffmanDecodeTable.LOOKAHEAD))];
-                if (entry == 0 && (entry = table.decodeLong(bits)) == 0) {
-                    return scanFail("undefined Huffman code");
-                }
-                int used = entry >>> 8; // code length plus the bits of the DC difference
-                bits <<= used;
-                count -= used;
-                table = blockAc[block];
+                HuffmanDecodeTable table = dcTables[block];
                 int[] lookup = table.lookup;
-                int k = 1; // next coefficient
+                final HuffmanDecodeTable acTable = acTables[block];
+                final int[] acLookup = acTable.lookup;
+                int k = 0; // coefficients passed: the DC difference moves it to 1
                 do {
                     if (count < 32) {
-                        refill();
+                        // Fill to at least 57 bits: a 16-bit code plus up to 11 value bits fit twice over.
+                        do {
+                            int c = b[p];
+                            if (c == -1) {
+                                // FF: stuffed FF00 is an FF of data; fill bytes lead to a marker, which feeds zeros
+                                if (markerAt < 0) {
+                                    int q = p + 1;
+                                    while (q < end && b[q] == -1) {
+                                        q++; // fill bytes
+                                    }
+                                    if (q < end && b[q] == 0) {
+                                        p = q; // the 00, passed below
+                                    } else {
+                                        markerAt = q - 1;
+                                    }
+                                }
+                                if (markerAt >= 0) {
+                                    padding += 8;
+                                    count += 8;
+                                    continue;
+                                }
+                            }
+                            bits |= (long) (c & 0xFF) << (56 - count);
+                            count += 8;
+                            p++;
+                        } while (count <= 56);
                     }
-                    entry = lookup[(int) (bits >>> (64 - HuffmanDecodeTable.LOOKAHEAD))];
+                    int entry = lookup[(int) (bits >>> (64 - HuffmanDecodeTable.LOOKAHEAD))];
                     if (entry == 0 && (entry = table.decodeLong(bits)) == 0) {
                         return scanFail("undefined Huffman code");
                     }
-                    used = entry >>> 8;
+                    int used = entry >>> 8; // code length plus the value bits, skipped unread
                     bits <<= used;
                     count -= used;
-                    int runSize = entry & 0xFF;
-                    if ((runSize & 0x0F) != 0) {
-                        k += (runSize >>> 4) + 1; // run of zeros, then one coefficient
-                    } else if (runSize == 0xF0) {
-                        k += 16; // ZRL: sixteen zeros
-                    } else {
-                        break; // EOB
-                    }
+                    k += entry & 0xFF;
+                    table = acTable;
+                    lookup = acLookup;
                 } while (k < 64);
-                if (k > 64) {
+                if (k > 64 && k < HuffmanDecodeTable.EOB) {
                     return scanFail("more than 64 coefficients in a block");
                 }
             }
@@ -585,7 +596,9 @@ public final class JpegVerifier {
             }
             untilRestart--;
         }
-        int at = markerAfterData();
+        // After the last MCU only the padding bits of the last byte may be left before the marker.
+        count -= count & 7;
+        int at = count != padding ? -1 : markerAt >= 0 ? markerAt : skipFill(b, p, end);
         if (at < 0) {
             return scanFail("data left over after the last MCU");
         }
@@ -594,80 +607,6 @@ public final class JpegVerifier {
             return scanFail("restart marker after the last MCU");
         }
         return at;
-    }
-
-    private void resetBits() {
-        bits = 0;
-        count = 0;
-        padding = 0;
-        markerAt = -1;
-    }
-
-    /**
-     * Fills the bit buffer to at least 57 bits: a 16-bit code plus up to 11 value bits always fit
-     * after a refill at below 32. Stuffed {@code FF00} gives {@code FF}; fill bytes before a marker
-     * are skipped; at a marker, zero bits are added and counted as padding.
-     */
-    private void refill() {
-        byte[] b = data;
-        int p = pos;
-        long buffer = bits;
-        int n = count;
-        int zeros = padding;
-        if (markerAt < 0 && p + 8 <= dataEnd) {
-            // Fast path: the next 8 bytes hold no FF, so the ones that fit are plain data.
-            long next = (long) BIG_ENDIAN_LONG.get(b, p);
-            long inverted = ~next;
-            if (((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) == 0) {
-                int bytes = (64 - n) >>> 3;
-                n += bytes << 3;
-                bits = buffer | ((next >>> (n - (bytes << 3))) & (-1L << (64 - n)));
-                pos = p + bytes;
-                count = n;
-                return;
-            }
-        }
-        while (n <= 56) {
-            int c = 0;
-            if (markerAt < 0) {
-                c = b[p] & 0xFF;
-                if (c != 0xFF) {
-                    p++;
-                } else {
-                    int q = p + 1;
-                    while (q < dataEnd && b[q] == (byte) 0xFF) {
-                        q++; // fill bytes
-                    }
-                    if (q < dataEnd && b[q] == 0) {
-                        p = q + 1; // stuffed FF
-                    } else {
-                        markerAt = q - 1;
-                        c = 0;
-                    }
-                }
-            }
-            if (markerAt >= 0) {
-                zeros += 8;
-            }
-            buffer |= (long) c << (56 - n);
-            n += 8;
-        }
-        pos = p;
-        bits = buffer;
-        count = n;
-        padding = zeros;
-    }
-
-    /**
-     * After the last MCU of an interval or scan: drops the padding bits of the last byte and returns
-     * the position of the marker that follows, or -1 when whole bytes of data are left before it.
-     */
-    private int markerAfterData() {
-        count -= count & 7;
-        if (count != padding) {
-            return -1;
-        }
-        return markerAt >= 0 ? markerAt : skipFill(data, pos, dataEnd);
     }
 
     /** Position of the marker at {@code pos} after any fill bytes, or -1 when {@code pos} holds data. */
