@@ -5,38 +5,52 @@ import java.util.Arrays;
 /**
  * One Huffman table of a frame, checked and made ready for {@link JpegVerifier}'s entropy pass.
  *
- * <p>A 9-bit lookahead table answers most codes with one array read; longer codes (10 to 16 bits)
- * take the slow path, {@link #decodeLong}. Since the verifier skips coefficient values instead of
- * reading them, an entry holds the code length plus the number of value bits that follow it, so one
- * shift consumes both, and how far the symbol moves through the block (see {@link #lookup}), so a
- * DC difference, an AC coefficient with its run of zeros, a ZRL or an EOB each take one step.
- * Rebuilding is skipped when a frame defines the same table as the last one (cameras send identical
- * tables in every frame). Not thread-safe; owned by one verifier.
+ * <p>The verifier skips coefficient values instead of reading them, so a step of the pass is: read
+ * the next {@link #WIDTH} bits, look them up, shift out the code and the value bits of every symbol
+ * the entry resolves, and move through the block by the coefficients those symbols cover. An entry
+ * resolves a chain of as many symbols as have their whole code in those bits: an AC table's
+ * {@link #lookup} chains AC symbols, and {@link #blockStart} makes the lookup for the start of a
+ * block, its DC difference followed by AC symbols, so a block of a camera frame (DC, a few AC, EOB)
+ * takes one to three steps instead of one per symbol. Fewer dependent reads per block is what pays,
+ * under C1 and C2 alike. Codes longer than the width take the slow path ({@link #maxCode},
+ * {@link #decodeLong}). Rebuilding is skipped when a frame defines the same table as the last one
+ * (cameras send identical tables in every frame; ffmpeg optimises them per frame). Not thread-safe;
+ * owned by one verifier.
+ *
+ * <p>An entry packs two steps of 13 bits, each {@code advance << 5 | bitsUsed}: bits 0-12 the whole
+ * chain, bits 13-25 its first symbol alone, and in bits 26-31 the coefficients the chain needs left
+ * in the block ({@code k + need <= 64}); otherwise only the first symbol is taken. The advance is 1
+ * for a DC difference, run + 1 for an AC coefficient, 16 for ZRL, and {@link #EOB} plus the
+ * coefficients before it for a chain ending with EOB. 0 means the first code is longer than the
+ * width, or undefined. Single-symbol entries have need 0.
  */
 final class HuffmanDecodeTable {
-    /** Bits the lookahead table resolves at once. */
-    static final int LOOKAHEAD = 9;
-
-    /** {@link #lookup}'s low byte for an EOB: ends the block wherever it is (above any k + 16). */
+    /**
+     * Bits resolved per read. 12 makes a table 16 KB; wider windows chain a little more but were not
+     * faster (measured 10 to 14 bits, docs/BENCHMARKS.md).
+     */
+    static final int WIDTH = 12;
+    /** {@code 64 - WIDTH}: the bit buffer shifted right by it is the index into a lookup. */
+    static final int SHIFT = 64 - WIDTH;
+    /** Advance of an EOB: ends the block wherever it is (above any k + 16). */
     static final int EOB = 128;
 
-    /**
-     * By the next {@code LOOKAHEAD} bits: {@code (codeLength + valueBits) << 8 | advance}, or 0 when
-     * the code is longer than {@code LOOKAHEAD} bits (or undefined). The advance is the number of
-     * coefficients the symbol covers: 1 for a DC difference, run + 1 for an AC coefficient, 16 for
-     * ZRL, and {@link #EOB} for EOB.
-     */
-    final int[] lookup = new int[1 << LOOKAHEAD];
+    /** By the next {@link #WIDTH} bits: for an AC table the packed entry above; for DC its first symbol's step. */
+    final int[] lookup = new int[1 << WIDTH];
     /** DC or AC: decides what a symbol means. */
     private final boolean dc;
-    /** Largest code of each length 1..16, -1 when there is none. */
-    private final int[] maxCode = new int[17];
-    /** {@code entries[valueOffset[l] + code]} is the entry (as in {@link #lookup}) of the {@code l}-bit {@code code}. */
-    private final int[] valueOffset = new int[17];
-    private final int[] entries = new int[256];
+    /** By the next {@link #WIDTH} bits: the first symbol's step and (bits 13+) its code length, or 0. */
+    private final int[] single = new int[1 << WIDTH];
+    /** Largest code of each length 1..16, -1 when there is none: read inline by the verifier for long codes. */
+    final int[] maxCode = new int[17];
+    /** {@code entries[valueOffset[l] + code]} is the step of the {@code l}-bit {@code code}. */
+    final int[] valueOffset = new int[17];
+    final int[] entries = new int[256];
     /** The DHT bytes (16 counts, then the symbols) this table was built from. */
     private final byte[] raw = new byte[16 + 256];
     private int rawLength = -1;
+    /** Counts the builds that changed the table, so tables derived from it know when to follow. */
+    private int version;
 
     /** An empty table for DC ({@code dc}) or AC symbols. */
     HuffmanDecodeTable(boolean dc) {
@@ -97,7 +111,8 @@ final class HuffmanDecodeTable {
         }
         System.arraycopy(dht, countsAt, raw, 0, length);
         rawLength = length;
-        Arrays.fill(lookup, 0);
+        version++;
+        Arrays.fill(single, 0);
         int code = 0;
         int k = 0;
         for (int bits = 1; bits <= 16; bits++) {
@@ -107,16 +122,85 @@ final class HuffmanDecodeTable {
             } else {
                 valueOffset[bits] = k - code;
                 for (int i = 0; i < n; i++, k++, code++) {
-                    int entry = entry(bits, raw[16 + k] & 0xFF);
-                    entries[k] = entry;
-                    if (bits <= LOOKAHEAD) {
-                        int first = code << (LOOKAHEAD - bits);
-                        Arrays.fill(lookup, first, first + (1 << (LOOKAHEAD - bits)), entry);
+                    int step = step(bits, raw[16 + k] & 0xFF);
+                    entries[k] = step;
+                    if (bits <= WIDTH) {
+                        int first = code << (WIDTH - bits);
+                        Arrays.fill(single, first, first + (1 << (WIDTH - bits)), step | bits << 13);
                     }
                 }
                 maxCode[bits] = code - 1;
             }
             code <<= 1;
+        }
+        if (dc) {
+            for (int i = 0; i < lookup.length; i++) {
+                lookup[i] = single[i] & 0x1FFF; // one symbol: the step alone
+            }
+        } else {
+            chain(lookup, single, single);
+        }
+    }
+
+    /** How many times this table was built from new bytes. */
+    int version() {
+        return version;
+    }
+
+    /**
+     * Fills {@code into} (as {@link #lookup}) with the lookup for the start of a block: its DC
+     * difference from {@code dc}, then as many AC symbols from {@code ac} as are whole in the window.
+     * That makes a block with few coefficients (DC, one or two AC, EOB) one step.
+     */
+    static void blockStart(int[] into, HuffmanDecodeTable dc, HuffmanDecodeTable ac) {
+        chain(into, dc.single, ac.single);
+    }
+
+    /**
+     * Fills {@code lookup} with each index's chain: the first symbol from {@code first} (steps with
+     * their code lengths, as {@link #single}), then AC symbols from {@code ac} while their whole code
+     * lies in the window.
+     */
+    private static void chain(int[] lookup, int[] firstSymbols, int[] single) {
+        int width = WIDTH;
+        int mask = lookup.length - 1;
+        for (int i = 0; i <= mask; i++) {
+            int first = firstSymbols[i] & 0x1FFF;
+            int used = first & 31;
+            int advance = first >>> 5;
+            int symbols = 1;
+            boolean eob = advance == EOB;
+            if (first == 0 || eob) {
+                lookup[i] = first;
+                continue;
+            }
+            while (used < width) {
+                int next = single[(i << used) & mask];
+                if (next == 0 || (next >>> 13) > width - used) {
+                    break; // the next code is not whole in the window
+                }
+                int a = (next >>> 5) & 0xFF;
+                if (a == EOB) {
+                    if (advance + 1 <= 63) {
+                        eob = true;
+                        used += next & 31;
+                        symbols++;
+                    }
+                    break;
+                }
+                if (advance + a > 63) {
+                    break;
+                }
+                advance += a;
+                used += next & 31;
+                symbols++;
+            }
+            if (symbols == 1) {
+                lookup[i] = first;
+            } else {
+                int need = eob ? advance + 1 : advance;
+                lookup[i] = need << 26 | first << 13 | (eob ? advance + EOB : advance) << 5 | used;
+            }
         }
     }
 
@@ -126,11 +210,11 @@ final class HuffmanDecodeTable {
     }
 
     /**
-     * The entry for a code longer than {@link #LOOKAHEAD} bits at the top of {@code bits} (MSB
-     * first), packed like {@link #lookup}; 0 when no code of up to 16 bits matches.
+     * The step (a one-symbol entry, as in {@link #lookup}) for a code longer than {@link #WIDTH}
+     * bits at the top of {@code bits} (MSB first); 0 when no code of up to 16 bits matches.
      */
     int decodeLong(long bits) {
-        for (int length = LOOKAHEAD + 1; length <= 16; length++) {
+        for (int length = WIDTH + 1; length <= 16; length++) {
             int code = (int) (bits >>> (64 - length));
             if (code <= maxCode[length]) {
                 return entries[valueOffset[length] + code];
@@ -139,8 +223,8 @@ final class HuffmanDecodeTable {
         return 0;
     }
 
-    /** The {@link #lookup} entry of {@code symbol} with a code of {@code length} bits. */
-    private int entry(int length, int symbol) {
+    /** The step {@code advance << 5 | bitsUsed} of {@code symbol} with a code of {@code length} bits. */
+    private int step(int length, int symbol) {
         int size = symbol & 15;
         int advance;
         if (dc) {
@@ -150,6 +234,6 @@ final class HuffmanDecodeTable {
         } else {
             advance = symbol == 0xF0 ? 16 : EOB; // check() let only ZRL and EOB have size 0
         }
-        return ((length + size) << 8) | advance;
+        return advance << 5 | (length + size);
     }
 }

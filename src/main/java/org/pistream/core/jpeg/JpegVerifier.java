@@ -100,7 +100,25 @@ public final class JpegVerifier {
     private final int[] scanAc = new int[MAX_COMPONENTS];
     private final HuffmanDecodeTable[] blockDc = new HuffmanDecodeTable[MAX_BLOCKS_IN_MCU];
     private final HuffmanDecodeTable[] blockAc = new HuffmanDecodeTable[MAX_BLOCKS_IN_MCU];
+    /** The block-start lookup of each block of the MCU ({@link HuffmanDecodeTable#blockStart}). */
+    private final int[][] blockStart = new int[MAX_BLOCKS_IN_MCU][];
+    /** Block-start lookups by DC table * 4 + AC table, made when a scan first needs them. */
+    private final int[][] startLookup = new int[16][];
+    /** The versions of the DC and AC tables each block-start lookup was made from. */
+    private final int[] startDcVersion = new int[16];
+    private final int[] startAcVersion = new int[16];
     private JpegVerdict scanFailure;
+
+    // The bit reader of the scan being decoded, between MCUs: the buffer holds count bits, MSB first.
+    private byte[] data;
+    private int dataEnd;
+    private int pos;
+    private long bits;
+    private int count;
+    /** Zero bits fed in after the data reached a marker. */
+    private int padding;
+    /** That marker, once reached, else -1. */
+    private int markerAt;
 
     /** A verifier with the {@link #DEFAULT_MAX_DIMENSION} limits. */
     public JpegVerifier(Level level) {
@@ -480,9 +498,9 @@ public final class JpegVerifier {
      *
      * <p>Written for C1, which pi-stream runs with (etc/jvm-pi.options): C1 inlines only tiny methods
      * and keeps fields in memory, so the whole bit reader lives in locals of this one method, the
-     * buffer is filled a byte at a time with plain array reads (no VarHandle, whose byte swap C1
-     * calls), and each symbol, DC or AC, is one table read, one shift and one add. The frame ends
-     * with FF D9, so the fill loop always stops at an FF before the end of the data.
+     * buffer is filled with plain array reads (no VarHandle, whose byte swap C1 calls), and each step
+     * is one table read, one shift and one add for a DC symbol or a chain of AC symbols
+     * ({@link HuffmanDecodeTable}).
      */
     private int decodeScan(byte[] b, int start, int end) {
         int mcusAcross;
@@ -511,22 +529,25 @@ public final class JpegVerifier {
                 }
             }
         }
+        for (int block = 0; block < blocksInMcu; block++) {
+            blockStart[block] = startLookup(blockDc[block], blockAc[block]);
+        }
         final int mcus = mcusAcross * mcusDown; // at most 65535 x 65535 / 64
         final int interval = restartInterval;
-        final HuffmanDecodeTable[] dcTables = blockDc;
-        final HuffmanDecodeTable[] acTables = blockAc;
-        long bits = 0;
-        int count = 0; // bits in the buffer
-        int padding = 0; // zero bits fed in after the data reached a marker
-        int markerAt = -1; // that marker, once reached
-        int p = start; // next byte to read
+        data = b;
+        dataEnd = end;
+        pos = start;
+        bits = 0;
+        count = 0;
+        padding = 0;
+        markerAt = -1;
         int untilRestart = interval;
         int restarts = 0;
         for (int mcu = 0; mcu < mcus; mcu++) {
             if (interval > 0 && untilRestart == 0) {
                 // The interval must end on a byte boundary right before RSTn, n counting 0..7.
                 count -= count & 7;
-                int at = count != padding ? -1 : markerAt >= 0 ? markerAt : skipFill(b, p, end);
+                int at = count != padding ? -1 : markerAt >= 0 ? markerAt : skipFill(b, pos, end);
                 if (at < 0) {
                     return scanFail("data left over before a restart marker");
                 }
@@ -534,28 +555,91 @@ public final class JpegVerifier {
                     return scanFail("restart marker missing or out of order");
                 }
                 restarts++;
-                p = at + 2;
+                pos = at + 2;
                 bits = 0;
                 count = 0;
                 padding = 0;
                 markerAt = -1;
                 untilRestart = interval;
             }
-            for (int block = 0; block < blocksInMcu; block++) {
-                HuffmanDecodeTable table = dcTables[block];
-                int[] lookup = table.lookup;
-                final HuffmanDecodeTable acTable = acTables[block];
-                final int[] acLookup = acTable.lookup;
-                int k = 0; // coefficients passed: the DC difference moves it to 1
-                do {
-                    if (count < 32) {
-                        // Fill to at least 57 bits: a 16-bit code plus up to 11 value bits fit twice over.
+            if (!decodeMcu(blocksInMcu)) {
+                return -1;
+            }
+            untilRestart--;
+        }
+        // After the last MCU only the padding bits of the last byte may be left before the marker.
+        count -= count & 7;
+        int at = count != padding ? -1 : markerAt >= 0 ? markerAt : skipFill(b, pos, end);
+        if (at < 0) {
+            return scanFail("data left over after the last MCU");
+        }
+        int code = b[at + 1] & 0xFF;
+        if (code >= 0xD0 && code <= 0xD7) {
+            return scanFail("restart marker after the last MCU");
+        }
+        return at;
+    }
+
+    /** The block-start lookup for a block of these tables, made or remade when they changed. */
+    private int[] startLookup(HuffmanDecodeTable dc, HuffmanDecodeTable ac) {
+        int slot = 0;
+        while (huffman[slot] != dc) {
+            slot++;
+        }
+        int s = slot * 4;
+        while (huffman[4 + (s & 3)] != ac) {
+            s++;
+        }
+        int[] lookup = startLookup[s];
+        if (lookup == null) {
+            lookup = new int[1 << HuffmanDecodeTable.WIDTH];
+            startLookup[s] = lookup;
+        } else if (startDcVersion[s] == dc.version() && startAcVersion[s] == ac.version()) {
+            return lookup;
+        }
+        HuffmanDecodeTable.blockStart(lookup, dc, ac);
+        startDcVersion[s] = dc.version();
+        startAcVersion[s] = ac.version();
+        return lookup;
+    }
+
+    /**
+     * Decodes the blocks of one MCU; false with {@link #scanFailure} set when they are not valid.
+     * The bit reader is in locals here (C1 keeps fields in memory) and in fields between MCUs (one
+     * method for the whole scan would hold more values than C1 can keep in registers).
+     */
+    private boolean decodeMcu(int blocksInMcu) {
+        // As few locals as the loop needs: C1 keeps the rest on the stack
+        final byte[] b = data;
+        long bits = this.bits;
+        int count = this.count;
+        int p = pos;
+        for (int block = 0; block < blocksInMcu; block++) {
+            // One loop for the DC symbol and the AC ones: after the first step it reads the AC table.
+            int[] lookup = blockStart[block];
+            final int[] acLookup = blockAc[block].lookup;
+            int k = 0; // coefficients passed: the DC difference moves it to 1
+            do {
+                if (count < 32) {
+                    // Fill to at least 32 bits (a step uses at most 26): four plain bytes at once, or
+                    // byte by byte where an FF is near. The frame ends with FF D9, so no read passes it.
+                    int c0;
+                    int c1;
+                    int c2;
+                    int c3;
+                    if ((c0 = b[p]) != -1 && (c1 = b[p + 1]) != -1 && (c2 = b[p + 2]) != -1 && (c3 = b[p + 3]) != -1) {
+                        bits |= ((long) ((c0 & 0xFF) << 24 | (c1 & 0xFF) << 16 | (c2 & 0xFF) << 8 | (c3 & 0xFF)) & 0xFFFF_FFFFL)
+                                << (32 - count);
+                        count += 32;
+                        p += 4;
+                    } else {
                         do {
                             int c = b[p];
                             if (c == -1) {
-                                // FF: stuffed FF00 is an FF of data; fill bytes lead to a marker, which feeds zeros
+                                // Stuffed FF00 is an FF of data; fill bytes lead to a marker, past which zeros are fed
                                 if (markerAt < 0) {
                                     int q = p + 1;
+                                    int end = dataEnd;
                                     while (q < end && b[q] == -1) {
                                         q++; // fill bytes
                                     }
@@ -576,37 +660,47 @@ public final class JpegVerifier {
                             p++;
                         } while (count <= 56);
                     }
-                    int entry = lookup[(int) (bits >>> (64 - HuffmanDecodeTable.LOOKAHEAD))];
-                    if (entry == 0 && (entry = table.decodeLong(bits)) == 0) {
-                        return scanFail("undefined Huffman code");
-                    }
-                    int used = entry >>> 8; // code length plus the value bits, skipped unread
-                    bits <<= used;
-                    count -= used;
-                    k += entry & 0xFF;
-                    table = acTable;
-                    lookup = acLookup;
-                } while (k < 64);
-                if (k > 64 && k < HuffmanDecodeTable.EOB) {
-                    return scanFail("more than 64 coefficients in a block");
                 }
+                int entry = lookup[(int) (bits >>> HuffmanDecodeTable.SHIFT)];
+                if (entry == 0) {
+                    // A code longer than the table's width, or none: decodeLong, inline (a call in
+                    // this loop would make C1 keep the loop's locals on the stack)
+                    HuffmanDecodeTable table = k == 0 ? blockDc[block] : blockAc[block];
+                    int[] maxCode = table.maxCode;
+                    for (int length = HuffmanDecodeTable.WIDTH + 1; length <= 16; length++) {
+                        int code = (int) (bits >>> (64 - length));
+                        if (code <= maxCode[length]) {
+                            entry = table.entries[table.valueOffset[length] + code];
+                            break;
+                        }
+                    }
+                    if (entry == 0) {
+                        scanFail("undefined Huffman code");
+                        return false;
+                    }
+                }
+                if (k + (entry >>> 26) > 64) {
+                    entry >>>= 13; // the chain would pass the end of the block: its first symbol only
+                }
+                int used = entry & 31; // codes plus value bits, skipped unread
+                bits <<= used;
+                count -= used;
+                k += (entry >>> 5) & 0xFF;
+                lookup = acLookup;
+            } while (k < 64);
+            if (k > 64 && k < HuffmanDecodeTable.EOB) {
+                scanFail("more than 64 coefficients in a block");
+                return false;
             }
-            if (count < padding) {
-                return scanFail("data ends before the last MCU");
-            }
-            untilRestart--;
         }
-        // After the last MCU only the padding bits of the last byte may be left before the marker.
-        count -= count & 7;
-        int at = count != padding ? -1 : markerAt >= 0 ? markerAt : skipFill(b, p, end);
-        if (at < 0) {
-            return scanFail("data left over after the last MCU");
+        if (count < padding) {
+            scanFail("data ends before the last MCU");
+            return false;
         }
-        int code = b[at + 1] & 0xFF;
-        if (code >= 0xD0 && code <= 0xD7) {
-            return scanFail("restart marker after the last MCU");
-        }
-        return at;
+        this.bits = bits;
+        this.count = count;
+        pos = p;
+        return true;
     }
 
     /** Position of the marker at {@code pos} after any fill bytes, or -1 when {@code pos} holds data. */

@@ -1,6 +1,7 @@
 package org.pistream.core.jpeg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
@@ -8,14 +9,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What one table read tells the verifier's entropy pass: bits to skip (code and value bits) and how
- * far the symbol moves through the block, for codes the lookahead table resolves and for longer ones.
+ * far the symbols move through the block, for codes the lookup resolves, for longer ones, and for
+ * chains of AC symbols, checked against a plain symbol-by-symbol decode.
  */
 class HuffmanDecodeTableTest {
 
-    /** Resolves the code at the top of {@code bits} the way the verifier does. */
+    /** The first symbol's step ({@code advance << 5 | bitsUsed}) for the code at the top of {@code bits}, or 0. */
     private static int decode(HuffmanDecodeTable table, long bits) {
-        int entry = table.lookup[(int) (bits >>> (64 - HuffmanDecodeTable.LOOKAHEAD))];
-        return entry != 0 ? entry : table.decodeLong(bits);
+        int entry = table.lookup[(int) (bits >>> HuffmanDecodeTable.SHIFT)];
+        if (entry == 0) {
+            return table.decodeLong(bits);
+        }
+        return (entry >>> 26 == 0 ? entry : entry >>> 13) & 0x1FFF;
     }
 
     /** Builds {@code table} from {@code lengthSymbolPairs}; returns the canonical code of each symbol. */
@@ -48,8 +53,8 @@ class HuffmanDecodeTableTest {
                 // whatever follows the code must not matter
                 long bits = ((long) codes[i] << (64 - length)) | (random.nextLong() >>> length);
                 int entry = decode(table, bits);
-                assertEquals(length + size, entry >>> 8, "bits skipped for symbol " + symbol + ", code length " + length);
-                assertEquals(advance, entry & 0xFF, "advance for symbol " + symbol + ", code length " + length);
+                assertEquals(length + size, entry & 31, "bits skipped for symbol " + symbol + ", code length " + length);
+                assertEquals(advance, entry >>> 5, "advance for symbol " + symbol + ", code length " + length);
             }
         }
     }
@@ -84,5 +89,66 @@ class HuffmanDecodeTableTest {
         int[] codes = build(table, false, pairs);
         assertEveryCode(table, pairs, codes, false);
         assertEquals(0, decode(table, 0xFFE0_0000_0000_0000L), "11 ones: no code");
+    }
+
+    @Test
+    void acChainsAreTheSymbolsWholeInTheWindowAndStopWhereTheBlockCouldEnd() {
+        // Short codes (so chains are long), a ZRL, an EOB, big runs, and codes longer than the width
+        int[] pairs = {2, 0x01, 2, 0x00, 3, 0x11, 3, 0x02, 4, 0xF0, 4, 0x21, 5, 0x31, 5, 0xE1, 6, 0x03,
+            7, 0x41, 8, 0x05, 10, 0x0A, 13, 0x71, 16, 0xFA};
+        HuffmanDecodeTable table = new HuffmanDecodeTable(false);
+        int[] codes = build(table, false, pairs);
+        int width = HuffmanDecodeTable.WIDTH;
+        Random random = new Random(2);
+        int chains = 0;
+        for (int trial = 0; trial < 200_000; trial++) {
+            long bits = random.nextLong();
+            int entry = table.lookup[(int) (bits >>> HuffmanDecodeTable.SHIFT)];
+            // plain decode: symbol by symbol while the whole code lies in the first `width` bits
+            int used = 0;
+            int advance = 0;
+            int symbols = 0;
+            boolean eob = false;
+            int firstStep = 0;
+            while (used < width) {
+                long rest = bits << used;
+                int i = 0;
+                while (i < codes.length && (pairs[2 * i] > 16 || (rest >>> (64 - pairs[2 * i])) != codes[i])) {
+                    i++;
+                }
+                if (i == codes.length || pairs[2 * i] > width - used) {
+                    break;
+                }
+                int symbol = pairs[2 * i + 1];
+                int a = (symbol & 15) != 0 ? (symbol >>> 4) + 1 : symbol == 0xF0 ? 16 : HuffmanDecodeTable.EOB;
+                int u = pairs[2 * i] + (symbol & 15);
+                if (symbols == 0) {
+                    firstStep = a << 5 | u;
+                } else if (a == HuffmanDecodeTable.EOB ? advance + 1 > 63 : advance + a > 63) {
+                    break;
+                }
+                symbols++;
+                used += u;
+                if (a == HuffmanDecodeTable.EOB) {
+                    eob = true;
+                    break;
+                }
+                advance += a;
+            }
+            if (symbols == 0) {
+                assertEquals(0, entry, "first code longer than the width: no entry");
+                continue;
+            }
+            if (symbols == 1) {
+                assertEquals(firstStep, entry, Long.toHexString(bits));
+                continue;
+            }
+            chains++;
+            assertEquals(firstStep, (entry >>> 13) & 0x1FFF, "first symbol of " + Long.toHexString(bits));
+            assertEquals(used, entry & 31, "bits of the chain " + Long.toHexString(bits));
+            assertEquals(eob ? advance + HuffmanDecodeTable.EOB : advance, (entry >>> 5) & 0xFF, "advance " + Long.toHexString(bits));
+            assertEquals(eob ? advance + 1 : advance, entry >>> 26, "coefficients needed " + Long.toHexString(bits));
+        }
+        assertTrue(chains > 100_000, "only " + chains + " chains");
     }
 }
