@@ -26,21 +26,22 @@ import java.util.Arrays;
  */
 final class HuffmanDecodeTable {
     /**
-     * Bits resolved per read. 12 makes a table 16 KB; wider windows chain a little more but were not
-     * faster (measured 10 to 14 bits, docs/BENCHMARKS.md).
+     * Bits resolved per read: 8 KB a lookup. Measured from 10 to 14 bits, the speed hardly changes
+     * (what costs is the latency of each dependent read and the mispredicted branch at each block's
+     * end, not cache misses), so the smaller tables win.
      */
-    static final int WIDTH = 12;
+    static final int WIDTH = 11;
     /** {@code 64 - WIDTH}: the bit buffer shifted right by it is the index into a lookup. */
     static final int SHIFT = 64 - WIDTH;
     /** Advance of an EOB: ends the block wherever it is (above any k + 16). */
     static final int EOB = 128;
 
     /** By the next {@link #WIDTH} bits: for an AC table the packed entry above; for DC its first symbol's step. */
-    final int[] lookup = new int[1 << WIDTH];
+    int[] lookup;
     /** DC or AC: decides what a symbol means. */
     private final boolean dc;
     /** By the next {@link #WIDTH} bits: the first symbol's step and (bits 13+) its code length, or 0. */
-    private final int[] single = new int[1 << WIDTH];
+    private int[] single;
     /** Largest code of each length 1..16, -1 when there is none: read inline by the verifier for long codes. */
     final int[] maxCode = new int[17];
     /** {@code entries[valueOffset[l] + code]} is the step of the {@code l}-bit {@code code}. */
@@ -112,6 +113,11 @@ final class HuffmanDecodeTable {
         System.arraycopy(dht, countsAt, raw, 0, length);
         rawLength = length;
         version++;
+        if (single == null) {
+            // on first use: most frames define four of the eight tables
+            single = new int[1 << WIDTH];
+            lookup = new int[1 << WIDTH];
+        }
         Arrays.fill(single, 0);
         int code = 0;
         int k = 0;
