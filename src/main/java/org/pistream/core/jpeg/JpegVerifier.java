@@ -492,15 +492,16 @@ public final class JpegVerifier {
     }
 
     /**
-     * Huffman-decodes every block of the scan. The bit buffer {@code bits} holds {@code count} bits,
-     * MSB first. When the data reaches a marker, zero bits are fed instead and counted in
-     * {@code padding}: using any of them means the data ended before the last MCU.
+     * Huffman-decodes every block of the scan. The bit buffer {@link #bits} holds {@link #count}
+     * bits, MSB first. When the data reaches a marker, zero bits are fed instead and counted in
+     * {@link #padding}: using any of them means the data ended before the last MCU.
      *
-     * <p>Written for C1, which pi-stream runs with (etc/jvm-pi.options): C1 inlines only tiny methods
-     * and keeps fields in memory, so the whole bit reader lives in locals of this one method, the
-     * buffer is filled with plain array reads (no VarHandle, whose byte swap C1 calls), and each step
-     * is one table read, one shift and one add for a DC symbol or a chain of AC symbols
-     * ({@link HuffmanDecodeTable}).
+     * <p>Written for C1, which pi-stream runs with (etc/jvm-pi.options; issue 18): C1 inlines only
+     * tiny methods, keeps fields in memory and spills when a loop holds more values than registers,
+     * so each MCU is decoded by {@link #decodeMcu} with the bit reader in its locals; the buffer is
+     * filled with plain array reads (no VarHandle, whose byte swap C1 calls); and each step is one
+     * table read, one shift and one add for a chain of symbols ({@link HuffmanDecodeTable}), a
+     * block's DC difference and its first AC symbols in one read.
      */
     private int decodeScan(byte[] b, int start, int end) {
         int mcusAcross;
@@ -621,7 +622,7 @@ public final class JpegVerifier {
             int k = 0; // coefficients passed: the DC difference moves it to 1
             do {
                 if (count < 32) {
-                    // Fill to at least 32 bits (a step uses at most 26): four plain bytes at once, or
+                    // Fill to at least 32 bits (a step uses at most 27): four plain bytes at once, or
                     // byte by byte where an FF is near. The frame ends with FF D9, so no read passes it.
                     int c0;
                     int c1;

@@ -128,4 +128,45 @@ class JpegVerifierAgreementTest {
             }
         }
     }
+
+    @Test
+    void longCodesPassAndAgreeWhateverTheDamage() {
+        // Codes of 12 to 16 bits, past the lookup width: DC category 11 with a 12-bit code, EOB with a
+        // 16-bit one, then a 15-bit AC code of size 10; three blocks, every bit flipped and every cut
+        int[] dc = VerifierFrames.table(1, 0, 2, 1, 3, 2, 4, 3, 5, 4, 6, 5, 7, 6, 8, 7, 9, 8, 10, 9, 11, 10, 12, 11);
+        int[] ac = VerifierFrames.table(1, 0x01, 2, 0x02, 3, 0x03, 4, 0x04, 5, 0x05, 6, 0x06, 7, 0x07, 8, 0x08,
+                9, 0x09, 10, 0x11, 11, 0x12, 12, 0x13, 13, 0x14, 14, 0x15, 15, 0x0A, 16, 0x00);
+        StringBuilder bits = new StringBuilder();
+        for (int block = 0; block < 3; block++) {
+            bits.append("111111111110").append("10110011100"); // DC: category 11 and its 11 bits
+            if (block == 1) {
+                bits.append("111111111111110").append("1010101010"); // size 10 after no zeros
+            }
+            bits.append("1111111111111110"); // EOB
+        }
+        while (bits.length() % 8 != 0) {
+            bits.append('1');
+        }
+        List<Integer> scan = new ArrayList<>();
+        for (int i = 0; i < bits.length(); i += 8) {
+            int value = Integer.parseInt(bits.substring(i, i + 8), 2);
+            scan.add(value);
+            if (value == 0xFF) {
+                scan.add(0x00); // stuffing
+            }
+        }
+        byte[] frame = VerifierFrames.tinyGray(24, 8, dc, ac, 0, scan.stream().mapToInt(Integer::intValue).toArray());
+        assertEquals(JpegVerdict.OK, fast.verify(frame, 0, frame.length), fast.detail());
+        assertSame(frame, 0, frame.length, "as made");
+        int start = TestJpegs.scanStart(frame);
+        for (int at = start; at < frame.length - 2; at++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] m = frame.clone();
+                m[at] ^= (byte) (1 << bit);
+                assertSame(m, 0, m.length, "bit " + bit + " of byte " + at + " flipped");
+            }
+            byte[] cut = TestJpegs.concat(Arrays.copyOf(frame, at), TestJpegs.bytes(0xFF, 0xD9));
+            assertSame(cut, 0, cut.length, "cut at " + at);
+        }
+    }
 }
