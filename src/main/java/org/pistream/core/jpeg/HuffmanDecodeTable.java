@@ -12,17 +12,17 @@ import java.util.Arrays;
  * {@link #lookup} chains AC symbols, and {@link #blockStart} makes the lookup for the start of a
  * block, its DC difference followed by AC symbols, so a block of a camera frame (DC, a few AC, EOB)
  * takes one to three steps instead of one per symbol. Fewer dependent reads per block is what pays,
- * under C1 and C2 alike. Codes longer than the width take the slow path ({@link #maxCode},
- * {@link #decodeLong}). Rebuilding is skipped when a frame defines the same table as the last one
+ * under C1 and C2 alike. Codes longer than the width take the slow path: their entry points to a
+ * sub-table for the bits after the first {@code WIDTH} ({@link #longStep}). Rebuilding is skipped when a frame defines the same table as the last one
  * (cameras send identical tables in every frame; ffmpeg optimises them per frame). Not thread-safe;
  * owned by one verifier.
  *
  * <p>An entry packs two steps of 13 bits, each {@code advance << 5 | bitsUsed}: bits 0-12 the whole
- * chain, bits 13-25 its first symbol alone, and in bits 26-31 the coefficients the chain needs left
+ * chain, bits 13-25 its first symbol alone, and in bits 26-30 the coefficients the chain needs left
  * in the block ({@code k + need <= 64}); otherwise only the first symbol is taken. The advance is 1
  * for a DC difference, run + 1 for an AC coefficient, 16 for ZRL, and {@link #EOB} plus the
- * coefficients before it for a chain ending with EOB. 0 means the first code is longer than the
- * width, or undefined. Single-symbol entries have need 0.
+ * coefficients before it for a chain ending with EOB. 0 means the first code is undefined, a
+ * negative entry that it is longer than the width. Single-symbol entries have need 0.
  */
 final class HuffmanDecodeTable {
     /**
@@ -33,6 +33,10 @@ final class HuffmanDecodeTable {
     static final int WIDTH = 11;
     /** {@code 64 - WIDTH}: the bit buffer shifted right by it is the index into a lookup. */
     static final int SHIFT = 64 - WIDTH;
+    /** Bits of a code longer than {@link #WIDTH} after its first {@code WIDTH} (codes have at most 16). */
+    private static final int LONG_BITS = 16 - WIDTH;
+    /** Most coefficients a chain may need left in its block: keeps entries positive (bits 26-30). */
+    static final int MAX_NEED = 31;
     /** Advance of an EOB: ends the block wherever it is (above any k + 16). */
     static final int EOB = 128;
 
@@ -42,11 +46,8 @@ final class HuffmanDecodeTable {
     private final boolean dc;
     /** By the next {@link #WIDTH} bits: the first symbol's step and (bits 13+) its code length, or 0. */
     private int[] single;
-    /** Largest code of each length 1..16, -1 when there is none: read inline by the verifier for long codes. */
-    final int[] maxCode = new int[17];
-    /** {@code entries[valueOffset[l] + code]} is the step of the {@code l}-bit {@code code}. */
-    final int[] valueOffset = new int[17];
-    final int[] entries = new int[256];
+    /** Sub-tables of {@code 1 << LONG_BITS} steps for the codes longer than {@link #WIDTH} bits. */
+    private int[] longSteps = new int[0];
     /** The DHT bytes (16 counts, then the symbols) this table was built from. */
     private final byte[] raw = new byte[16 + 256];
     private int rawLength = -1;
@@ -119,29 +120,37 @@ final class HuffmanDecodeTable {
             lookup = new int[1 << WIDTH];
         }
         Arrays.fill(single, 0);
+        int subTables = 0;
         int code = 0;
         int k = 0;
         for (int bits = 1; bits <= 16; bits++) {
             int n = raw[bits - 1] & 0xFF;
-            if (n == 0) {
-                maxCode[bits] = -1;
-            } else {
-                valueOffset[bits] = k - code;
-                for (int i = 0; i < n; i++, k++, code++) {
-                    int step = step(bits, raw[16 + k] & 0xFF);
-                    entries[k] = step;
-                    if (bits <= WIDTH) {
-                        int first = code << (WIDTH - bits);
-                        Arrays.fill(single, first, first + (1 << (WIDTH - bits)), step | bits << 13);
+            for (int i = 0; i < n; i++, k++, code++) {
+                int step = step(bits, raw[16 + k] & 0xFF);
+                if (bits <= WIDTH) {
+                    int first = code << (WIDTH - bits);
+                    Arrays.fill(single, first, first + (1 << (WIDTH - bits)), step | bits << 13);
+                } else {
+                    // a long code: its first WIDTH bits lead to a sub-table of the 16 - WIDTH bits after them
+                    int prefix = code >>> (bits - WIDTH);
+                    if (single[prefix] == 0) {
+                        int base = subTables++ << LONG_BITS;
+                        if (base + (1 << LONG_BITS) > longSteps.length) {
+                            // grows only while the tables seen grow: no allocation per frame after that
+                            longSteps = Arrays.copyOf(longSteps, Math.max(2 * longSteps.length, base + (1 << LONG_BITS)));
+                        }
+                        Arrays.fill(longSteps, base, base + (1 << LONG_BITS), 0);
+                        single[prefix] = ~base;
                     }
+                    int first = ~single[prefix] + ((code << (16 - bits)) & ((1 << LONG_BITS) - 1));
+                    Arrays.fill(longSteps, first, first + (1 << (16 - bits)), step);
                 }
-                maxCode[bits] = code - 1;
             }
             code <<= 1;
         }
         if (dc) {
             for (int i = 0; i < lookup.length; i++) {
-                lookup[i] = single[i] & 0x1FFF; // one symbol: the step alone
+                lookup[i] = single[i] < 0 ? single[i] : single[i] & 0x1FFF; // one symbol: the step alone
             }
         } else {
             chain(lookup, single, single);
@@ -171,6 +180,10 @@ final class HuffmanDecodeTable {
         int width = WIDTH;
         int mask = lookup.length - 1;
         for (int i = 0; i <= mask; i++) {
+            if (firstSymbols[i] < 0) {
+                lookup[i] = firstSymbols[i]; // a long code: its sub-table
+                continue;
+            }
             int first = firstSymbols[i] & 0x1FFF;
             int used = first & 31;
             int advance = first >>> 5;
@@ -182,19 +195,19 @@ final class HuffmanDecodeTable {
             }
             while (used < width) {
                 int next = single[(i << used) & mask];
-                if (next == 0 || (next >>> 13) > width - used) {
+                if (next <= 0 || (next >>> 13) > width - used) {
                     break; // the next code is not whole in the window
                 }
                 int a = (next >>> 5) & 0xFF;
                 if (a == EOB) {
-                    if (advance + 1 <= 63) {
+                    if (advance + 1 <= MAX_NEED) {
                         eob = true;
                         used += next & 31;
                         symbols++;
                     }
                     break;
                 }
-                if (advance + a > 63) {
+                if (advance + a > MAX_NEED) {
                     break;
                 }
                 advance += a;
@@ -216,17 +229,12 @@ final class HuffmanDecodeTable {
     }
 
     /**
-     * The step (a one-symbol entry, as in {@link #lookup}) for a code longer than {@link #WIDTH}
-     * bits at the top of {@code bits} (MSB first); 0 when no code of up to 16 bits matches.
+     * The step (a one-symbol entry) for a {@link #lookup} entry that is not positive: {@code ~base}
+     * of the sub-table of a code longer than {@link #WIDTH} bits, read with the bits after the first
+     * {@code WIDTH} at the top of {@code bits} (MSB first); 0 when no code of up to 16 bits matches.
      */
-    int decodeLong(long bits) {
-        for (int length = WIDTH + 1; length <= 16; length++) {
-            int code = (int) (bits >>> (64 - length));
-            if (code <= maxCode[length]) {
-                return entries[valueOffset[length] + code];
-            }
-        }
-        return 0;
+    int longStep(int entry, long bits) {
+        return entry == 0 ? 0 : longSteps[~entry + ((int) (bits >>> (64 - 16)) & ((1 << LONG_BITS) - 1))];
     }
 
     /** The step {@code advance << 5 | bitsUsed} of {@code symbol} with a code of {@code length} bits. */

@@ -663,18 +663,9 @@ public final class JpegVerifier {
                     }
                 }
                 int entry = lookup[(int) (bits >>> HuffmanDecodeTable.SHIFT)];
-                if (entry == 0) {
-                    // A code longer than the table's width, or none: decodeLong, inline (a call in
-                    // this loop would make C1 keep the loop's locals on the stack)
-                    HuffmanDecodeTable table = k == 0 ? blockDc[block] : blockAc[block];
-                    int[] maxCode = table.maxCode;
-                    for (int length = HuffmanDecodeTable.WIDTH + 1; length <= 16; length++) {
-                        int code = (int) (bits >>> (64 - length));
-                        if (code <= maxCode[length]) {
-                            entry = table.entries[table.valueOffset[length] + code];
-                            break;
-                        }
-                    }
+                if (entry <= 0) {
+                    // A code longer than the table's width (its sub-table), or none
+                    entry = (k == 0 ? blockDc[block] : blockAc[block]).longStep(entry, bits);
                     if (entry == 0) {
                         scanFail("undefined Huffman code");
                         return false;
