@@ -13,9 +13,9 @@ import java.util.Arrays;
  * block, its DC difference followed by AC symbols, so a block of a camera frame (DC, a few AC, EOB)
  * takes one to three steps instead of one per symbol. Fewer dependent reads per block is what pays,
  * under C1 and C2 alike. Codes longer than the width take the slow path: their entry points to a
- * sub-table for the bits after the first {@code WIDTH} ({@link #longStep}). Rebuilding is skipped when a frame defines the same table as the last one
- * (cameras send identical tables in every frame; ffmpeg optimises them per frame). Not thread-safe;
- * owned by one verifier.
+ * sub-table for the bits after the first {@code WIDTH} ({@link #longStep}). Rebuilding is skipped
+ * when a frame defines the same table as the last one (cameras send identical tables in every
+ * frame; ffmpeg optimises them per frame). Not thread-safe; owned by one verifier.
  *
  * <p>An entry packs two steps of 13 bits, each {@code advance << 5 | bitsUsed}: bits 0-12 the whole
  * chain, bits 13-25 its first symbol alone, and in bits 26-30 the coefficients the chain needs left
@@ -137,7 +137,8 @@ final class HuffmanDecodeTable {
                         int base = subTables++ << LONG_BITS;
                         if (base + (1 << LONG_BITS) > longSteps.length) {
                             // grows only while the tables seen grow: no allocation per frame after that
-                            longSteps = Arrays.copyOf(longSteps, Math.max(2 * longSteps.length, base + (1 << LONG_BITS)));
+                            longSteps = Arrays.copyOf(longSteps,
+                                    Math.max(2 * longSteps.length, base + (1 << LONG_BITS)));
                         }
                         Arrays.fill(longSteps, base, base + (1 << LONG_BITS), 0);
                         single[prefix] = ~base;
@@ -172,9 +173,9 @@ final class HuffmanDecodeTable {
     }
 
     /**
-     * Fills {@code lookup} with each index's chain: the first symbol from {@code first} (steps with
-     * their code lengths, as {@link #single}), then AC symbols from {@code ac} while their whole code
-     * lies in the window.
+     * Fills {@code lookup} with each index's chain: the first symbol from {@code firstSymbols} (steps
+     * with their code lengths, as {@link #single}), then AC symbols from {@code single} (an AC
+     * table's) while their whole code lies in the window.
      */
     private static void chain(int[] lookup, int[] firstSymbols, int[] single) {
         int width = WIDTH;
