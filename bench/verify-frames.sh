@@ -3,6 +3,7 @@
 #   rpicam    the real rpicam-vid (../shared/camera: the libcamera virtual camera, scrolling colour bars)
 #             at --quality 85: real encoder, real headers, but far easier content than a real scene
 #   testsrc2  ffmpeg's testsrc2 with temporal noise (sensor-like), -q:v 3: larger frames, the heavy case
+#   feeder    the frames bench/run.sh streams (../shared/bench/make-frames.sh, ~137 KB at 1080p)
 #
 #   bench/verify-frames.sh [DIR]      default DIR: /tmp/pistream-bench/verify-frames
 #   RPICAM_VID=/path/to/rpicam-vid    default: rpicam-vid on PATH, else ../shared/camera/bin/rpicam-vid
@@ -10,6 +11,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${1:-/tmp/pistream-bench/verify-frames}
 RPICAM_VID=${RPICAM_VID:-$(command -v rpicam-vid || echo "$ROOT/../shared/camera/bin/rpicam-vid")}
+MAKE_FRAMES=${MAKE_FRAMES:-$ROOT/../shared/bench/make-frames.sh}
 N=30
 
 # Cuts an MJPEG stream (file $1) into $N frames $2/000.jpg ... (FFD8 .. FFD9; encoders here never
@@ -44,7 +46,10 @@ for size in 640x480 1280x720 1920x1080; do
             -vf noise=alls=6:allf=t -c:v mjpeg -q:v 3 -f mjpeg -y "$DIR/testsrc2-$size.mjpeg"
         cut_frames "$DIR/testsrc2-$size.mjpeg" "$DIR/testsrc2-$size" && rm "$DIR/testsrc2-$size.mjpeg"
     fi
-    for src in rpicam testsrc2; do
+    if [ ! -d "$DIR/feeder-$size" ]; then
+        "$MAKE_FRAMES" "$DIR/feeder-$size" "$size" "$N" >/dev/null
+    fi
+    for src in rpicam testsrc2 feeder; do
         echo "$src-$size: $(ls "$DIR/$src-$size" | wc -l) frames, $(( $(cat "$DIR/$src-$size"/*.jpg | wc -c) / N / 1024 )) KiB average"
     done
 done

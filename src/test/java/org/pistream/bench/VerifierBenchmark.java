@@ -23,14 +23,19 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.pistream.core.jpeg.JpegVerdict;
 import org.pistream.core.jpeg.JpegVerifier;
+import org.pistream.core.jpeg.ReferenceJpegVerifier;
 
 /**
  * Cost of checking one camera frame with {@link JpegVerifier} at each level, cycling through 30
  * frames per size from {@code bench/verify-frames.sh} ({@code -Dframes.dir=DIR}, default
  * {@code /tmp/pistream-bench/verify-frames}): {@code rpicam} is the real rpicam-vid (virtual camera,
- * colour bars, quality 85), {@code testsrc2} ffmpeg's testsrc2 with sensor-like noise (the heavy case).
+ * colour bars, quality 85), {@code testsrc2} ffmpeg's testsrc2 with sensor-like noise (the heavy case),
+ * {@code feeder} the frames {@code bench/run.sh} streams (the shared {@code make-frames.sh}, ~137 KB at 1080p).
+ * {@code verifyFullBefore} is the full check as it was before issue 18 ({@link ReferenceJpegVerifier}),
+ * to compare both in one run; {@code PI_OPTIONS=1 bench/jmh.sh} weighs them under the shipped C1-only options.
  * The score is microseconds per frame; at 30 fps the share of one core is {@code score * 30 / 10^6}.
  *
  * <p>The score is wall time, which other processes on a shared machine inflate. So each measurement
@@ -47,7 +52,7 @@ public class VerifierBenchmark {
     @Param({"640x480", "1280x720", "1920x1080"})
     public String size;
 
-    @Param({"rpicam", "testsrc2"})
+    @Param({"rpicam", "testsrc2", "feeder"})
     public String source;
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -58,6 +63,7 @@ public class VerifierBenchmark {
     private long cpuAtStart;
     private final JpegVerifier headers = new JpegVerifier(JpegVerifier.Level.HEADERS);
     private final JpegVerifier full = new JpegVerifier(JpegVerifier.Level.FULL);
+    private final ReferenceJpegVerifier before = new ReferenceJpegVerifier(JpegVerifier.Level.FULL);
 
     @Setup
     public void load() {
@@ -77,6 +83,9 @@ public class VerifierBenchmark {
                         throw new IllegalStateException(jpegs.get(i) + " does not pass " + v + ": " + v.detail());
                     }
                 }
+                if (before.verify(frames[i], 0, frames[i].length) != JpegVerdict.OK) {
+                    throw new IllegalStateException(jpegs.get(i) + " does not pass the reference: " + before.detail());
+                }
             }
             System.out.printf("%n%s: %d frames, %d bytes average%n", dir, frames.length, bytes / frames.length);
         } catch (IOException e) {
@@ -91,9 +100,10 @@ public class VerifierBenchmark {
     }
 
     @TearDown(Level.Iteration)
-    public void printCpuPerFrame() {
+    public void printCpuPerFrame(BenchmarkParams params) {
         double micros = (THREADS.getCurrentThreadCpuTime() - cpuAtStart) / 1e3 / Math.max(1, calls);
-        System.out.printf("%ncpu-us-per-frame %s %s %.2f%n", source, size, micros);
+        String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        System.out.printf("%ncpu-us-per-frame %s %s %s %.2f%n", method, source, size, micros);
     }
 
     private byte[] nextFrame() {
@@ -113,5 +123,11 @@ public class VerifierBenchmark {
     public JpegVerdict verifyFull() {
         byte[] f = nextFrame();
         return full.verify(f, 0, f.length);
+    }
+
+    @Benchmark
+    public JpegVerdict verifyFullBefore() {
+        byte[] f = nextFrame();
+        return before.verify(f, 0, f.length);
     }
 }

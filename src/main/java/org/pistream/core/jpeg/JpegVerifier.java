@@ -1,8 +1,5 @@
 package org.pistream.core.jpeg;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -68,7 +65,6 @@ public final class JpegVerifier {
     /** A minimal frame with the standard tables, taken from the step that inserts them, so the two cannot differ. */
     private static final byte[] STANDARD_TABLES_FRAME = HuffmanTables.insertIfMissing(
             new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 2, (byte) 0xFF, (byte) 0xD9}, 0, 8);
-    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final int MAX_COMPONENTS = 4;
     private static final int MAX_BLOCKS_IN_MCU = 10;
 
@@ -104,15 +100,24 @@ public final class JpegVerifier {
     private final int[] scanAc = new int[MAX_COMPONENTS];
     private final HuffmanDecodeTable[] blockDc = new HuffmanDecodeTable[MAX_BLOCKS_IN_MCU];
     private final HuffmanDecodeTable[] blockAc = new HuffmanDecodeTable[MAX_BLOCKS_IN_MCU];
+    /** The block-start lookup of each block of the MCU ({@link HuffmanDecodeTable#blockStart}). */
+    private final int[][] blockStart = new int[MAX_BLOCKS_IN_MCU][];
+    /** Block-start lookups by DC table * 4 + AC table, made when a scan first needs them. */
+    private final int[][] startLookup = new int[16][];
+    /** The versions of the DC and AC tables each block-start lookup was made from. */
+    private final int[] startDcVersion = new int[16];
+    private final int[] startAcVersion = new int[16];
     private JpegVerdict scanFailure;
 
-    // The bit reader of the scan being decoded.
+    // The bit reader of the scan being decoded, between MCUs: the buffer holds count bits, MSB first.
     private byte[] data;
     private int dataEnd;
     private int pos;
     private long bits;
     private int count;
+    /** Zero bits fed in after the data reached a marker. */
     private int padding;
+    /** That marker, once reached, else -1. */
     private int markerAt;
 
     /** A verifier with the {@link #DEFAULT_MAX_DIMENSION} limits. */
@@ -132,7 +137,7 @@ public final class JpegVerifier {
         this.maxWidth = maxWidth;
         this.maxHeight = maxHeight;
         for (int i = 0; i < huffman.length; i++) {
-            huffman[i] = new HuffmanDecodeTable();
+            huffman[i] = new HuffmanDecodeTable(i < 4);
         }
     }
 
@@ -490,6 +495,13 @@ public final class JpegVerifier {
      * Huffman-decodes every block of the scan. The bit buffer {@link #bits} holds {@link #count}
      * bits, MSB first. When the data reaches a marker, zero bits are fed instead and counted in
      * {@link #padding}: using any of them means the data ended before the last MCU.
+     *
+     * <p>Written for C1, which pi-stream runs with (etc/jvm-pi.options; issue 18): C1 inlines only
+     * tiny methods, keeps fields in memory and spills when a loop holds more values than registers,
+     * so each MCU is decoded by {@link #decodeMcu} with the bit reader in its locals; the buffer is
+     * filled with plain array reads (no VarHandle, whose byte swap C1 calls); and each step is one
+     * table read, one shift and one add for a chain of symbols ({@link HuffmanDecodeTable}), a
+     * block's DC difference and its first AC symbols in one read.
      */
     private int decodeScan(byte[] b, int start, int end) {
         int mcusAcross;
@@ -518,18 +530,25 @@ public final class JpegVerifier {
                 }
             }
         }
+        for (int block = 0; block < blocksInMcu; block++) {
+            blockStart[block] = startLookup(blockDc[block], blockAc[block]);
+        }
         final int mcus = mcusAcross * mcusDown; // at most 65535 x 65535 / 64
         final int interval = restartInterval;
         data = b;
         dataEnd = end;
         pos = start;
-        resetBits();
+        bits = 0;
+        count = 0;
+        padding = 0;
+        markerAt = -1;
         int untilRestart = interval;
         int restarts = 0;
         for (int mcu = 0; mcu < mcus; mcu++) {
             if (interval > 0 && untilRestart == 0) {
                 // The interval must end on a byte boundary right before RSTn, n counting 0..7.
-                int at = markerAfterData();
+                count -= count & 7;
+                int at = count != padding ? -1 : markerAt >= 0 ? markerAt : skipFill(b, pos, end);
                 if (at < 0) {
                     return scanFail("data left over before a restart marker");
                 }
@@ -538,54 +557,20 @@ public final class JpegVerifier {
                 }
                 restarts++;
                 pos = at + 2;
-                resetBits();
+                bits = 0;
+                count = 0;
+                padding = 0;
+                markerAt = -1;
                 untilRestart = interval;
             }
-            for (int block = 0; block < blocksInMcu; block++) {
-                if (count < 32) {
-                    refill();
-                }
-                HuffmanDecodeTable table = blockDc[block];
-                int entry = table.lookup[(int) (bits >>> (64 - HuffmanDecodeTable.LOOKAHEAD))];
-                if (entry == 0 && (entry = table.decodeLong(bits)) == 0) {
-                    return scanFail("undefined Huffman code");
-                }
-                int used = entry >>> 8; // code length plus the bits of the DC difference
-                bits <<= used;
-                count -= used;
-                table = blockAc[block];
-                int[] lookup = table.lookup;
-                int k = 1; // next coefficient
-                do {
-                    if (count < 32) {
-                        refill();
-                    }
-                    entry = lookup[(int) (bits >>> (64 - HuffmanDecodeTable.LOOKAHEAD))];
-                    if (entry == 0 && (entry = table.decodeLong(bits)) == 0) {
-                        return scanFail("undefined Huffman code");
-                    }
-                    used = entry >>> 8;
-                    bits <<= used;
-                    count -= used;
-                    int runSize = entry & 0xFF;
-                    if ((runSize & 0x0F) != 0) {
-                        k += (runSize >>> 4) + 1; // run of zeros, then one coefficient
-                    } else if (runSize == 0xF0) {
-                        k += 16; // ZRL: sixteen zeros
-                    } else {
-                        break; // EOB
-                    }
-                } while (k < 64);
-                if (k > 64) {
-                    return scanFail("more than 64 coefficients in a block");
-                }
-            }
-            if (count < padding) {
-                return scanFail("data ends before the last MCU");
+            if (!decodeMcu(blocksInMcu)) {
+                return -1;
             }
             untilRestart--;
         }
-        int at = markerAfterData();
+        // After the last MCU only the padding bits of the last byte may be left before the marker.
+        count -= count & 7;
+        int at = count != padding ? -1 : markerAt >= 0 ? markerAt : skipFill(b, pos, end);
         if (at < 0) {
             return scanFail("data left over after the last MCU");
         }
@@ -596,78 +581,118 @@ public final class JpegVerifier {
         return at;
     }
 
-    private void resetBits() {
-        bits = 0;
-        count = 0;
-        padding = 0;
-        markerAt = -1;
+    /** The block-start lookup for a block of these tables, made or remade when they changed. */
+    private int[] startLookup(HuffmanDecodeTable dc, HuffmanDecodeTable ac) {
+        int slot = 0;
+        while (huffman[slot] != dc) {
+            slot++;
+        }
+        int s = slot * 4;
+        while (huffman[4 + (s & 3)] != ac) {
+            s++;
+        }
+        int[] lookup = startLookup[s];
+        if (lookup == null) {
+            lookup = new int[1 << HuffmanDecodeTable.WIDTH];
+            startLookup[s] = lookup;
+        } else if (startDcVersion[s] == dc.version() && startAcVersion[s] == ac.version()) {
+            return lookup;
+        }
+        HuffmanDecodeTable.blockStart(lookup, dc, ac);
+        startDcVersion[s] = dc.version();
+        startAcVersion[s] = ac.version();
+        return lookup;
     }
 
     /**
-     * Fills the bit buffer to at least 57 bits: a 16-bit code plus up to 11 value bits always fit
-     * after a refill at below 32. Stuffed {@code FF00} gives {@code FF}; fill bytes before a marker
-     * are skipped; at a marker, zero bits are added and counted as padding.
+     * Decodes the blocks of one MCU; false with {@link #scanFailure} set when they are not valid.
+     * The bit reader is in locals here (C1 keeps fields in memory) and in fields between MCUs (one
+     * method for the whole scan would hold more values than C1 can keep in registers).
      */
-    private void refill() {
-        byte[] b = data;
+    private boolean decodeMcu(int blocksInMcu) {
+        // As few locals as the loop needs: C1 keeps the rest on the stack
+        final byte[] b = data;
+        long bits = this.bits;
+        int count = this.count;
         int p = pos;
-        long buffer = bits;
-        int n = count;
-        int zeros = padding;
-        if (markerAt < 0 && p + 8 <= dataEnd) {
-            // Fast path: the next 8 bytes hold no FF, so the ones that fit are plain data.
-            long next = (long) BIG_ENDIAN_LONG.get(b, p);
-            long inverted = ~next;
-            if (((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) == 0) {
-                int bytes = (64 - n) >>> 3;
-                n += bytes << 3;
-                bits = buffer | ((next >>> (n - (bytes << 3))) & (-1L << (64 - n)));
-                pos = p + bytes;
-                count = n;
-                return;
-            }
-        }
-        while (n <= 56) {
-            int c = 0;
-            if (markerAt < 0) {
-                c = b[p] & 0xFF;
-                if (c != 0xFF) {
-                    p++;
-                } else {
-                    int q = p + 1;
-                    while (q < dataEnd && b[q] == (byte) 0xFF) {
-                        q++; // fill bytes
-                    }
-                    if (q < dataEnd && b[q] == 0) {
-                        p = q + 1; // stuffed FF
+        for (int block = 0; block < blocksInMcu; block++) {
+            // One loop for the DC symbol and the AC ones: after the first step it reads the AC table.
+            int[] lookup = blockStart[block];
+            final int[] acLookup = blockAc[block].lookup;
+            int k = 0; // coefficients passed: the DC difference moves it to 1
+            do {
+                if (count < 32) {
+                    // Fill to at least 32 bits (a step uses at most 27): four plain bytes at once, or
+                    // byte by byte where an FF is near. The frame ends with FF D9, so no read passes it.
+                    int c0;
+                    int c1;
+                    int c2;
+                    int c3;
+                    if ((c0 = b[p]) != -1 && (c1 = b[p + 1]) != -1 && (c2 = b[p + 2]) != -1 && (c3 = b[p + 3]) != -1) {
+                        bits |= ((long) ((c0 & 0xFF) << 24 | (c1 & 0xFF) << 16 | (c2 & 0xFF) << 8 | (c3 & 0xFF)) & 0xFFFF_FFFFL)
+                                << (32 - count);
+                        count += 32;
+                        p += 4;
                     } else {
-                        markerAt = q - 1;
-                        c = 0;
+                        do {
+                            int c = b[p];
+                            if (c == -1) {
+                                // Stuffed FF00 is an FF of data; fill bytes lead to a marker, past which zeros are fed
+                                if (markerAt < 0) {
+                                    int q = p + 1;
+                                    int end = dataEnd;
+                                    while (q < end && b[q] == -1) {
+                                        q++; // fill bytes
+                                    }
+                                    if (q < end && b[q] == 0) {
+                                        p = q; // the 00, passed below
+                                    } else {
+                                        markerAt = q - 1;
+                                    }
+                                }
+                                if (markerAt >= 0) {
+                                    padding += 8;
+                                    count += 8;
+                                    continue;
+                                }
+                            }
+                            bits |= (long) (c & 0xFF) << (56 - count);
+                            count += 8;
+                            p++;
+                        } while (count <= 56);
                     }
                 }
+                int entry = lookup[(int) (bits >>> HuffmanDecodeTable.SHIFT)];
+                if (entry <= 0) {
+                    // A code longer than the table's width (its sub-table), or none
+                    entry = (k == 0 ? blockDc[block] : blockAc[block]).longStep(entry, bits);
+                    if (entry == 0) {
+                        scanFail("undefined Huffman code");
+                        return false;
+                    }
+                }
+                if (k + (entry >>> 26) > 64) {
+                    entry >>>= 13; // the chain would pass the end of the block: its first symbol only
+                }
+                int used = entry & 31; // codes plus value bits, skipped unread
+                bits <<= used;
+                count -= used;
+                k += (entry >>> 5) & 0xFF;
+                lookup = acLookup;
+            } while (k < 64);
+            if (k > 64 && k < HuffmanDecodeTable.EOB) {
+                scanFail("more than 64 coefficients in a block");
+                return false;
             }
-            if (markerAt >= 0) {
-                zeros += 8;
-            }
-            buffer |= (long) c << (56 - n);
-            n += 8;
         }
+        if (count < padding) {
+            scanFail("data ends before the last MCU");
+            return false;
+        }
+        this.bits = bits;
+        this.count = count;
         pos = p;
-        bits = buffer;
-        count = n;
-        padding = zeros;
-    }
-
-    /**
-     * After the last MCU of an interval or scan: drops the padding bits of the last byte and returns
-     * the position of the marker that follows, or -1 when whole bytes of data are left before it.
-     */
-    private int markerAfterData() {
-        count -= count & 7;
-        if (count != padding) {
-            return -1;
-        }
-        return markerAt >= 0 ? markerAt : skipFill(data, pos, dataEnd);
+        return true;
     }
 
     /** Position of the marker at {@code pos} after any fill bytes, or -1 when {@code pos} holds data. */
