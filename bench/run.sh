@@ -9,9 +9,10 @@
 #                                            640x480 x 2000 at 5 fps; ROUNDS=2 runs the whole matrix twice)
 #   DURATION=20 LOAD_ARGS="--stall 20" bench/run.sh 120
 #   FPS=5 bench/run.sh 2000                 (dashboard style: many viewers, a slow camera)
-#   MJPG_STREAMER=/opt/mjpg-streamer bench/run.sh matrix
+#   MJPG_STREAMER=/tmp/mjpg-streamer bench/run.sh matrix
 #                                           (the folder holding mjpg_streamer, input_file.so and
-#                                            output_http.so; fed by the shared feeder's --dir mode)
+#                                            output_http.so, as bench/mjpg-streamer.sh builds it;
+#                                            fed by the shared feeder's --dir mode)
 #
 # Results: $WORK/results/results.md (one row per server and client count; see ../shared/bench/README.md
 # for the columns), with a line before each configuration giving the frames, fps and `uptime`.
@@ -34,6 +35,11 @@ IDLE_WAIT=${IDLE_WAIT:-20}
 WAR=${GIVEN_WAR:-$WAR}
 # Every viewer holds a socket in the server and one in the load tool (docs/TUNING.md).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+if [ -n "${MJPG_STREAMER:-}" ]; then
+    for f in mjpg_streamer input_file.so output_http.so; do
+        [ -f "$MJPG_STREAMER/$f" ] || { echo "MJPG_STREAMER=$MJPG_STREAMER has no $f (build it with bench/mjpg-streamer.sh)" >&2; exit 2; }
+    done
+fi
 bench_setup
 # JVM_EXTRA adds options to the Pi's, e.g. JVM_EXTRA=-XX:TieredStopAtLevel=1 to weigh C1 only.
 JVM_OPTS="$(grep -v '^#' "$ROOT/etc/jvm-pi.options" | tr '\n' ' ') ${JVM_EXTRA:-}"
@@ -73,11 +79,16 @@ one_config() {
     pi_stream pi-stream "$WAR" "$frames" "$fps" "$clients"
 
     if [ -n "${MJPG_STREAMER:-}" ]; then
+        # input_file reads the frame named by each inotify IN_MOVED_TO event in the folder, which is
+        # what the feeder's --dir mode gives (one rename per complete frame; it deletes all but the
+        # last 10 itself, so no -r). -d 0: input_file sleeps 1 s after every frame by default. The
+        # feeder prints its fps and overruns (no --quiet), since here it is a separate process that
+        # writes a file per frame.
         local drop=$WORK/mjpg-in
         rm -rf "$drop" && mkdir -p "$drop"
         "$TOOLS/bench-run.sh" --name mjpg-streamer --out "$OUT" --clients "$clients" --duration "$DURATION" --idle-wait "$IDLE_WAIT" \
             ${LOAD_ARGS:+--load-args "$LOAD_ARGS"} \
-            --feeder "$feed --dir $drop" \
+            --feeder "$TOOLS/feeder --frames $frames --fps $fps --dir $drop" \
             --server "env LD_LIBRARY_PATH=$MJPG_STREAMER $MJPG_STREAMER/mjpg_streamer -i '$MJPG_STREAMER/input_file.so -f $drop -d 0' -o '$MJPG_STREAMER/output_http.so -l 127.0.0.1 -p $PORT'" \
             --url "127.0.0.1:$PORT/?action=stream"
     fi

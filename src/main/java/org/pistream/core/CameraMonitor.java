@@ -2,7 +2,6 @@ package org.pistream.core;
 
 import org.pistream.core.fanout.Frame;
 import org.pistream.core.fanout.FrameBroadcaster;
-import org.pistream.core.jpeg.JpegInfo;
 import org.pistream.core.picture.Placeholder;
 import org.pistream.core.source.Camera;
 import org.pistream.core.source.CameraState;
@@ -106,7 +105,7 @@ final class CameraMonitor implements Runnable {
         if (problem == null) {
             problem = real == null ? "waiting for the camera" : "camera sends no frames";
         }
-        int[] size = real == null ? null : JpegInfo.dimensions(real.part(), real.jpegOffset(), real.jpegLength());
+        int[] size = real == null ? null : real.size();
         int width = size == null ? defaultWidth : size[0];
         int height = size == null ? defaultHeight : size[1];
         // A restart for new settings is said as such, not as a lost signal.

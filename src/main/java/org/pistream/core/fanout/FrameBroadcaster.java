@@ -10,7 +10,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.pistream.core.Lifecycle;
-import org.pistream.core.jpeg.JpegInfo;
 import org.pistream.core.stats.ClientStats;
 import org.pistream.core.stats.FanoutStats;
 import org.pistream.core.stats.Histogram;
@@ -72,8 +71,17 @@ public final class FrameBroadcaster extends Lifecycle {
      * client. Called by the camera thread, with a JPEG the source stage has already fixed up.
      */
     public Frame publish(byte[] jpeg, int offset, int length, long captureMicros) {
-        Frame frame = ring.append(seq -> offHeap(MultipartFraming.frame(seq, captureMicros, jpeg, offset, length, false)));
+        PartPool pool = parts;
+        Frame frame = ring.append(seq -> {
+            Frame built = MultipartFraming.frame(seq, captureMicros, jpeg, offset, length, false, pool);
+            built.retainPart(); // latestReal's own reference: it outlives the frame's time in the ring
+            return built;
+        });
+        Frame previous = latestReal;
         latestReal = frame;
+        if (previous != null) {
+            previous.releasePart();
+        }
         counters.cameraFrame(length);
         fanOut.wakeAll();
         waiters.offer(frame);
@@ -82,33 +90,35 @@ public final class FrameBroadcaster extends Lifecycle {
 
     /** Publishes the no-signal picture. Snapshot waiters are not woken by it. */
     public Frame publishPlaceholder(byte[] jpeg, long captureMicros) {
-        Frame frame = ring.append(seq -> offHeap(MultipartFraming.frame(seq, captureMicros, jpeg, 0, jpeg.length, true)));
+        PartPool pool = parts;
+        Frame frame = ring.append(seq -> MultipartFraming.frame(seq, captureMicros, jpeg, 0, jpeg.length, true, pool));
         counters.placeholderFrames.incrementAndGet();
         fanOut.wakeAll();
         return frame;
     }
 
-    /** Sends {@code frame} once more to every client (keep-alive), sharing its bytes. */
+    /**
+     * Sends {@code frame} once more to every client (keep-alive), sharing its bytes; null, and
+     * nothing sent, when its off-heap part was already given back ({@link #latestReal()} always
+     * still has its part).
+     */
     public Frame republish(Frame frame) {
         Frame again = ring.append(frame::repeat);
-        counters.repeatedFrames.incrementAndGet();
-        fanOut.wakeAll();
+        if (again != null) {
+            counters.repeatedFrames.incrementAndGet();
+            fanOut.wakeAll();
+        }
         return again;
     }
 
     /**
-     * From now on, frames also get an off-heap copy of their part, from a pool of direct buffers of at
-     * most {@code maxBytes}, for clients whose container writes buffers without copying them (the
-     * embedded Jetty). A frame that finds no room in the pool is sent from the heap. Call once, before
+     * From now on, frames are built in a pool of direct buffers of at most {@code maxBytes} instead
+     * of the heap, for clients whose container writes buffers without copying them (the embedded
+     * Jetty). A frame that finds no room in the pool is built on the heap. Call once, before
      * clients connect.
      */
     public void offHeapParts(long maxBytes) {
         parts = new PartPool(maxBytes);
-    }
-
-    private Frame offHeap(Frame frame) {
-        PartPool pool = parts;
-        return pool == null ? frame : frame.offHeap(pool);
     }
 
     /** The pool of off-heap parts, or null (tests: the pool must return to the ring's share when clients leave). */
@@ -220,7 +230,7 @@ public final class FrameBroadcaster extends Lifecycle {
     /** The fan-out's numbers now, for the camera's stats snapshot. */
     public FanoutStats stats() {
         Frame real = latestReal;
-        int[] size = real == null ? null : JpegInfo.dimensions(real.part(), real.jpegOffset(), real.jpegLength());
+        int[] size = real == null ? null : real.size();
         Map<String, Long> rejected = new LinkedHashMap<>();
         for (RejectReason reason : RejectReason.values()) {
             rejected.put(reason.key(), admission.rejected(reason));

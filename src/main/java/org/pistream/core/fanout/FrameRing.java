@@ -35,12 +35,16 @@ final class FrameRing {
 
     /**
      * Stores the frame {@code build} makes for the next sequence number (the newest plus one) and
-     * returns it. {@code build} runs under the ring's lock, so it must only build the frame.
+     * returns it; returns null and stores nothing when {@code build} returns null. {@code build} runs
+     * under the ring's lock, so it must only build the frame.
      */
     Frame append(LongFunction<Frame> build) {
         synchronized (appendLock) {
             long sequence = latestSequence + 1;
             Frame frame = build.apply(sequence);
+            if (frame == null) {
+                return null;
+            }
             if (frame.sequence() != sequence) {
                 throw new IllegalStateException("frame " + frame + " appended as sequence " + sequence);
             }
@@ -123,7 +127,9 @@ final class FrameRing {
 
         /**
          * The next frame, or null when the client has them all. A client more than {@code capacity}
-         * frames behind skips to the newest frame; the skipped frames are counted.
+         * frames behind skips to the newest frame; the skipped frames are counted. The frame comes
+         * with a reference to its off-heap part, taken while the ring still held it, which the
+         * caller gives back ({@link Frame#releasePart()}) once it has written it.
          */
         Frame poll() {
             while (true) {
@@ -138,7 +144,8 @@ final class FrameRing {
                     nextSequence = latest;
                 }
                 Frame frame = slots.get((int) (nextSequence % capacity));
-                if (frame != null && frame.sequence() == nextSequence) {
+                // A part that cannot be retained any more has left the ring: the slot was overwritten too.
+                if (frame != null && frame.sequence() == nextSequence && frame.retainPart()) {
                     nextSequence++;
                     return frame;
                 }
@@ -149,7 +156,8 @@ final class FrameRing {
 
         /**
          * The newest frame if the client has not had it, passing over older unsent ones (counted
-         * apart from skips: a frame-rate cap chose them, not a slow connection).
+         * apart from skips: a frame-rate cap chose them, not a slow connection); retained as by
+         * {@link #poll()}.
          */
         Frame pollNewest() {
             long latest = latestSequence;

@@ -2,6 +2,8 @@ package org.pistream.core.fanout;
 
 import java.nio.charset.StandardCharsets;
 
+import org.pistream.core.jpeg.JpegInfo;
+
 /**
  * The {@code multipart/x-mixed-replace} wire format of {@code ../shared/docs/WIRE.md}.
  *
@@ -62,19 +64,35 @@ public final class MultipartFraming {
         return close;
     }
 
-    /** Builds the part for one JPEG: the only copy of the frame's bytes. */
+    /** Builds the part for one JPEG on the heap: the only copy of the frame's bytes. */
     public static Frame frame(long sequence, long captureMicros, byte[] jpeg, int offset, int length) {
-        return frame(sequence, captureMicros, jpeg, offset, length, false);
+        return frame(sequence, captureMicros, jpeg, offset, length, false, null);
     }
 
     static Frame frame(long sequence, long captureMicros, byte[] jpeg, int offset, int length, boolean placeholder) {
+        return frame(sequence, captureMicros, jpeg, offset, length, placeholder, null);
+    }
+
+    /**
+     * Builds the part for one JPEG, the only copy of the frame's bytes: in a buffer of {@code pool}
+     * when it is not null and has room, else on the heap.
+     */
+    static Frame frame(long sequence, long captureMicros, byte[] jpeg, int offset, int length, boolean placeholder,
+                       PartPool pool) {
         byte[] headers = ascii("Content-Type: image/jpeg\r\nContent-Length: " + length
                 + "\r\nX-Timestamp: " + timestamp(captureMicros) + "\r\n\r\n");
+        int[] size = JpegInfo.dimensions(jpeg, offset, length);
+        if (pool != null) {
+            OffHeapPart offHeap = OffHeapPart.build(pool, headers, jpeg, offset, length, TRAILER);
+            if (offHeap != null) {
+                return new Frame(sequence, captureMicros, offHeap, headers.length, length, placeholder, size);
+            }
+        }
         byte[] part = new byte[headers.length + length + TRAILER.length];
         System.arraycopy(headers, 0, part, 0, headers.length);
         System.arraycopy(jpeg, offset, part, headers.length, length);
         System.arraycopy(TRAILER, 0, part, headers.length + length, TRAILER.length);
-        return new Frame(sequence, captureMicros, part, headers.length, length, placeholder);
+        return new Frame(sequence, captureMicros, part, headers.length, length, placeholder, size);
     }
 
     /** Seconds since the epoch with microseconds, e.g. {@code 1732406400.123456}. */

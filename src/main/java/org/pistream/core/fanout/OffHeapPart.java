@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threading: any thread. A reference can be taken only while another is held, or it fails
  * ({@link #retain} returns false once the count has reached zero), so a client that polled the
  * frame just as the ring dropped it never reads a buffer that already carries another frame: it
- * writes the frame's heap copy instead.
+ * takes a newer frame instead.
  */
 public final class OffHeapPart {
     private final ByteBuffer buffer;
@@ -25,14 +25,22 @@ public final class OffHeapPart {
         this.pool = pool;
     }
 
-    /** {@code part} copied into a buffer of {@code pool}, holding one reference; null when the pool has no room. */
-    static OffHeapPart copy(byte[] part, PartPool pool) {
-        ByteBuffer buffer = pool.take(part.length);
+    /**
+     * {@code head}, {@code length} bytes of {@code body} from {@code offset}, and {@code tail}, written
+     * into one buffer of {@code pool}, holding one reference; null when the pool has no room.
+     */
+    static OffHeapPart build(PartPool pool, byte[] head, byte[] body, int offset, int length, byte[] tail) {
+        ByteBuffer buffer = pool.take(head.length + length + tail.length);
         if (buffer == null) {
             return null;
         }
-        buffer.put(part).flip();
+        buffer.put(head).put(body, offset, length).put(tail).flip();
         return new OffHeapPart(buffer, pool);
+    }
+
+    /** The part's length in bytes. */
+    int length() {
+        return buffer.limit();
     }
 
     /** Takes a reference; false when the part was already given back (use the heap copy then). */

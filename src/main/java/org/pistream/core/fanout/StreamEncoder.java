@@ -23,10 +23,10 @@ import java.util.function.LongSupplier;
  */
 public final class StreamEncoder {
     /**
-     * Bytes to write: {@code length} bytes of {@code bytes} from {@code offset}; never modified.
-     * {@code offHeap}, when not null, holds the same bytes at the same offset off-heap (a frame's
-     * part): a writer that can write buffers {@linkplain OffHeapPart#retain() retains} it and writes
-     * its slice instead, and releases it once the container is done with the write.
+     * Bytes to write: {@code length} bytes from {@code offset} of {@code bytes} (on the heap) or,
+     * when {@code bytes} is null, of {@code offHeap} (a frame's part in a direct buffer); never
+     * modified. A chunk with {@code offHeap} from {@link #next} comes with one reference to it, which
+     * the writer {@linkplain OffHeapPart#release() releases} once the container is done with the write.
      */
     public record Chunk(byte[] bytes, int offset, int length, boolean endsFrame, OffHeapPart offHeap) {
         public Chunk(byte[] bytes, int offset, int length, boolean endsFrame) {
@@ -98,7 +98,8 @@ public final class StreamEncoder {
     /**
      * The next chunk to write after the {@link #preamble()}, or null when the client has every
      * published frame. Polls the subscription for frames; the caller writes each chunk whole before
-     * asking for the next. A chunk that {@code endsFrame} completes one part.
+     * asking for the next, and releases the reference a chunk with an off-heap part comes with. A
+     * chunk that {@code endsFrame} completes one part.
      */
     public Chunk next(Subscription subscription) {
         if (!started) {
@@ -115,8 +116,11 @@ public final class StreamEncoder {
         } else if (options.dualFinalFrames() && last != null && !lastRepeated) {
             // Caught up: the frame just sent ends a burst; send it once more so that a browser that
             // waits for the next part before showing one shows this frame now, not at the next frame.
-            frame = last;
             lastRepeated = true;
+            if (!last.retainPart()) {
+                return null; // it has left the ring meanwhile: a newer frame is on its way
+            }
+            frame = last;
         } else {
             return null;
         }

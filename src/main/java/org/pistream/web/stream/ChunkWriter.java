@@ -21,9 +21,9 @@ import org.pistream.web.PiStreamContextListener;
  * (an empty write), which cost about as much as the frame's own.
  *
  * <p>A launcher may also declare {@link BufferWrites} ({@link PiStreamContextListener#BUFFER_WRITES_ATTRIBUTE}):
- * a chunk with an off-heap copy is then written from that copy, so the JDK does not copy the frame
- * into a temporary direct buffer per client. Without it (any other container), and for chunks
- * without one, the heap bytes are written.
+ * frames are then built off-heap (see {@code FrameBroadcaster#offHeapParts}) and written as they
+ * are, so the JDK does not copy each frame into a temporary direct buffer per client. Without it
+ * (any other container) frames stay on the heap and their arrays are written.
  *
  * <p>Threading: immutable; used by every client's drain loop.
  */
@@ -89,12 +89,17 @@ public final class ChunkWriter {
     }
 
     /**
-     * The same; a chunk written from its off-heap copy is retained, and handed to {@code inFlight}
-     * to release once the container is done with the write.
+     * The same; a chunk with an off-heap part comes with a reference to it (see
+     * {@link StreamEncoder#next}), which is handed to {@code inFlight} to release once the container
+     * is done with the write, or released here when the bytes were copied.
      */
     boolean write(ServletOutputStream out, StreamEncoder.Chunk chunk, InFlight inFlight) throws IOException {
         OffHeapPart part = chunk.offHeap();
-        if (buffers != null && part != null && inFlight != null && part.retain()) {
+        if (part == null) {
+            out.write(chunk.bytes(), chunk.offset(), chunk.length());
+            return chunk.length() <= passThroughAbove;
+        }
+        if (buffers != null && inFlight != null) {
             ByteBuffer slice = part.slice(chunk.offset(), chunk.length());
             boolean written;
             try {
@@ -107,9 +112,15 @@ public final class ChunkWriter {
                 inFlight.hold(part);
                 return chunk.length() <= passThroughAbove;
             }
-            part.release(); // not the container's own stream: nothing read it
         }
-        out.write(chunk.bytes(), chunk.offset(), chunk.length());
+        // Not the container's own stream (or no buffer writes): the bytes go out as an array.
+        byte[] copy = new byte[chunk.length()];
+        try {
+            part.slice(chunk.offset(), chunk.length()).get(copy);
+        } finally {
+            part.release();
+        }
+        out.write(copy, 0, copy.length);
         return chunk.length() <= passThroughAbove;
     }
 

@@ -98,11 +98,21 @@ public final class SnapshotServlet extends HttpServlet {
         response.setHeader("X-Timestamp", latest.timestamp());
     }
 
-    private static void sendFrame(AsyncContext async, Frame frame) {
+    private void sendFrame(AsyncContext async, Frame frame) {
+        Frame.Bytes jpeg = frame.jpeg();
+        if (jpeg == null) {
+            // Its off-heap part was given back (newer frames replaced it): the newest is as good.
+            frame = app.freshFrame();
+            jpeg = frame == null ? null : frame.jpeg();
+        }
+        if (jpeg == null) {
+            sendUnavailable(async);
+            return;
+        }
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
         NoCache.apply(response);
         response.setHeader("X-Timestamp", frame.timestamp());
-        AsyncResponses.send(async, "image/jpeg", frame.part(), frame.jpegOffset(), frame.jpegLength());
+        AsyncResponses.send(async, "image/jpeg", jpeg.array(), jpeg.offset(), jpeg.length());
     }
 
     private static void sendUnavailable(AsyncContext async) {

@@ -3,6 +3,7 @@ package org.pistream.web.stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,7 @@ import jakarta.servlet.WriteListener;
 import org.junit.jupiter.api.Test;
 import org.pistream.core.fanout.FrameBroadcaster;
 import org.pistream.core.fanout.FrameSubscriber;
+import org.pistream.core.fanout.MultipartFraming;
 import org.pistream.core.fanout.StreamEncoder;
 import org.pistream.core.fanout.StreamOptions;
 import org.pistream.core.fanout.Subscription;
@@ -56,10 +58,20 @@ class ChunkWriterTest {
         assertTrue(ChunkWriter.passThroughAbove(PASS_THROUGH).write(out, chunk(60)), "small blocks such as part headers");
     }
 
-    /** A frame published to a broadcaster with an off-heap pool: its chunk carries the off-heap part. */
+    private static final byte[] JPEG = chunk(40_000).bytes();
+    private static final long CAPTURED = 1_700_000_000_000_000L;
+
+    /** The bytes a client must receive for the first frame: the part as it is built on the heap. */
+    private static byte[] expected() {
+        return MultipartFraming.frame(0, CAPTURED, JPEG, 0, JPEG.length).part();
+    }
+
+    /**
+     * A frame published to a broadcaster with an off-heap pool: its chunk has only the off-heap part,
+     * and comes with a reference to it, as for a client's drain loop.
+     */
     private static StreamEncoder.Chunk offHeapChunk(FrameBroadcaster broadcaster) {
-        byte[] jpeg = chunk(40_000).bytes();
-        broadcaster.publish(jpeg, 0, jpeg.length, 1_700_000_000_000_000L);
+        broadcaster.publish(JPEG, 0, JPEG.length, CAPTURED);
         StreamEncoder encoder = new StreamEncoder(StreamOptions.STANDARD);
         encoder.preamble();
         StreamEncoder.Chunk chunk = encoder.next(broadcaster.subscribe(new FrameSubscriber() {
@@ -72,6 +84,7 @@ class ChunkWriterTest {
             }
         }));
         assertNotNull(chunk.offHeap());
+        assertNull(chunk.bytes(), "off-heap only: the frame takes no heap");
         return chunk;
     }
 
@@ -82,9 +95,12 @@ class ChunkWriterTest {
         return b;
     }
 
-    /** Tomcat and any container but the embedded Jetty: the heap bytes, and the off-heap part is not touched. */
+    /**
+     * Without a buffer write the broadcaster keeps frames on the heap; should an off-heap chunk reach
+     * such a writer anyway, its bytes are copied out and its reference given back.
+     */
     @Test
-    void withoutBufferWritesTheHeapBytesAreWrittenAndNoReferenceIsTaken() throws IOException {
+    void withoutBufferWritesAnOffHeapChunkIsCopiedOutAndItsReferenceGivenBack() throws IOException {
         FrameBroadcaster b = broadcaster();
         try {
             StreamEncoder.Chunk chunk = offHeapChunk(b);
@@ -93,7 +109,7 @@ class ChunkWriterTest {
             ChunkWriter writer = ChunkWriter.of(null, null);
             assertFalse(writer.writesBuffers());
             assertTrue(writer.write(out, chunk, inFlight));
-            assertArrayEquals(Arrays.copyOfRange(chunk.bytes(), chunk.offset(), chunk.offset() + chunk.length()), out.bytes.toByteArray());
+            assertArrayEquals(expected(), out.bytes.toByteArray());
             assertFalse(inFlight.holds());
             b.publish(new byte[] {1, 2}, 0, 2, 0); // the ring (1 frame) drops it: nothing else held it
             assertFalse(chunk.offHeap().retain(), "its buffer went back to the pool");
@@ -118,7 +134,7 @@ class ChunkWriterTest {
             assertTrue(given.get(0).isDirect());
             byte[] sent = new byte[given.get(0).remaining()];
             given.get(0).get(sent);
-            assertArrayEquals(Arrays.copyOfRange(chunk.bytes(), chunk.offset(), chunk.offset() + chunk.length()), sent);
+            assertArrayEquals(expected(), sent);
             assertTrue(inFlight.holds());
             b.publish(new byte[] {1, 2}, 0, 2, 0); // the ring drops the frame; the pending write still holds it
             assertTrue(chunk.offHeap().retain(), "still held by the write");
@@ -141,7 +157,7 @@ class ChunkWriterTest {
             ByteStream out = new ByteStream();
             InFlight inFlight = new InFlight();
             writer.write(out, chunk, inFlight);
-            assertEquals(chunk.length(), out.bytes.size());
+            assertArrayEquals(expected(), out.bytes.toByteArray());
             assertFalse(inFlight.holds());
             b.publish(new byte[] {1, 2}, 0, 2, 0);
             assertFalse(chunk.offHeap().retain(), "the reference taken for the write was given back");
@@ -160,6 +176,7 @@ class ChunkWriterTest {
             writer.write(new ByteStream(), chunk, inFlight);
             inFlight.close();
             assertFalse(inFlight.holds());
+            assertTrue(chunk.offHeap().retain(), "the frame is still the broadcaster's newest");
             writer.write(new ByteStream(), chunk, inFlight); // a drain that raced the completion
             assertFalse(inFlight.holds(), "held after close: released at once");
             b.publish(new byte[] {1, 2}, 0, 2, 0);
