@@ -224,6 +224,8 @@ public final class EmbeddedServer {
             return false;
         };
         context.setAttribute(PiStreamContextListener.BUFFER_WRITES_ATTRIBUTE, bufferWrites);
+        // Stream clients write frames straight to their HTTP/1 connection (see ConnectionWrites).
+        context.setAttribute(PiStreamContextListener.CONNECTION_WRITES_ATTRIBUTE, new JettyConnectionWrites());
         context.addEventListener(new PiStreamContextListener(settings));
         addStaticFiles(context);
 

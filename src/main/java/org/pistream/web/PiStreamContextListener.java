@@ -80,6 +80,12 @@ public final class PiStreamContextListener implements ServletContextListener {
      * stay on the heap only.
      */
     public static final String BUFFER_WRITES_ATTRIBUTE = "org.pistream.bufferWrites";
+    /**
+     * Set by the embedded launcher: its {@link org.pistream.web.stream.ConnectionWrites}, with which
+     * stream clients write frames straight to their connection (see {@link ChunkWriter}). Absent in
+     * a container: clients write through the servlet output.
+     */
+    public static final String CONNECTION_WRITES_ATTRIBUTE = "org.pistream.connectionWrites";
 
     /** Given by the embedded launcher; null in a container, where the listener reads its own. */
     private final Settings given;
@@ -122,7 +128,8 @@ public final class PiStreamContextListener implements ServletContextListener {
         try {
             SecurityCounters counters = new SecurityCounters();
             addProtections(context, settings, counters);
-            ChunkWriter writer = ChunkWriter.of(context.getAttribute(PASS_THROUGH_ATTRIBUTE), context.getAttribute(BUFFER_WRITES_ATTRIBUTE));
+            ChunkWriter writer = ChunkWriter.of(context.getAttribute(PASS_THROUGH_ATTRIBUTE), context.getAttribute(BUFFER_WRITES_ATTRIBUTE),
+                    context.getAttribute(CONNECTION_WRITES_ATTRIBUTE));
             if (writer.writesBuffers()) {
                 for (PiStream camera : started.all().values()) {
                     camera.broadcaster().offHeapParts(FrameBroadcaster.OFF_HEAP_PART_BYTES);

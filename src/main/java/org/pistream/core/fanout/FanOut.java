@@ -147,9 +147,10 @@ final class FanOut {
 
     private void drainSlice(int slice) {
         sliceQueued.set(slice, 0); // before iterating: a frame published from now on queues another pass
-        int i = 0;
         for (Subscription s : subscriptions) {
-            if (i++ % threads == slice) {
+            // By id, not by place in the list: when a client leaves, the others' places shift, and a
+            // pass that began before and one that began after could both pass over the same client.
+            if (s.id() % threads == slice) {
                 s.drainNow();
             }
         }

@@ -28,16 +28,19 @@ import org.pistream.web.PiStreamContextListener;
  * <p>Threading: immutable; used by every client's drain loop.
  */
 public final class ChunkWriter {
-    private static final ChunkWriter PORTABLE = new ChunkWriter(Integer.MAX_VALUE, null);
+    private static final ChunkWriter PORTABLE = new ChunkWriter(Integer.MAX_VALUE, null, null);
 
     /** Writes longer than this go to the connection at once; MAX_VALUE when nothing is known. */
     private final int passThroughAbove;
     /** The container's buffer write, or null: arrays only. */
     private final BufferWrites buffers;
+    /** The container's writes straight to a stream's connection, or null: through the servlet output only. */
+    private final ConnectionWrites connections;
 
-    private ChunkWriter(int passThroughAbove, BufferWrites buffers) {
+    private ChunkWriter(int passThroughAbove, BufferWrites buffers, ConnectionWrites connections) {
         this.passThroughAbove = passThroughAbove;
         this.buffers = buffers;
+        this.connections = connections;
     }
 
     /** A flush after every burst: for any container. */
@@ -53,7 +56,7 @@ public final class ChunkWriter {
         if (bytes < 0) {
             throw new IllegalArgumentException("pass-through size must be >= 0, was: " + bytes);
         }
-        return new ChunkWriter(bytes, null);
+        return new ChunkWriter(bytes, null, null);
     }
 
     /** The writer for a context: the launcher's declaration if it made one, else {@link #portable()}. */
@@ -66,12 +69,28 @@ public final class ChunkWriter {
      * write, each used when it is there (of the expected type).
      */
     public static ChunkWriter of(Object passThrough, Object bufferWrites) {
+        return of(passThrough, bufferWrites, null);
+    }
+
+    /** The same, with the launcher's writes straight to a stream's connection when it declared them. */
+    public static ChunkWriter of(Object passThrough, Object bufferWrites, Object connectionWrites) {
         int bytes = passThrough instanceof Integer b ? b : Integer.MAX_VALUE;
         if (bytes < 0) {
             throw new IllegalArgumentException("pass-through size must be >= 0, was: " + bytes);
         }
         BufferWrites buffers = bufferWrites instanceof BufferWrites w ? w : null;
-        return bytes == Integer.MAX_VALUE && buffers == null ? PORTABLE : new ChunkWriter(bytes, buffers);
+        ConnectionWrites connections = connectionWrites instanceof ConnectionWrites c ? c : null;
+        return bytes == Integer.MAX_VALUE && buffers == null && connections == null ? PORTABLE
+                : new ChunkWriter(bytes, buffers, connections);
+    }
+
+    /**
+     * The connection under {@code request}'s response, for writes straight to it that report to
+     * {@code done}; null when the launcher declared none or the request is not on one (HTTP/2).
+     */
+    ConnectionWrites.Connection connection(jakarta.servlet.http.HttpServletRequest request,
+                                           java.util.function.Consumer<Throwable> done) {
+        return connections == null ? null : connections.of(request, done);
     }
 
     /** Whether chunks' off-heap copies are written (so frames are worth copying off-heap). */

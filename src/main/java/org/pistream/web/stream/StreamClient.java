@@ -1,6 +1,7 @@
 package org.pistream.web.stream;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,6 +11,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.pistream.core.fanout.FrameSubscriber;
 import org.pistream.core.fanout.StreamEncoder;
@@ -44,6 +46,16 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
     private final ChunkWriter writer;
     /** The off-heap part the last write may still read: released when the stream is ready again or complete. */
     private final InFlight inFlight = new InFlight();
+    /** The connection for writes straight to it, or null: all writes go through the servlet output. */
+    private volatile ConnectionWrites.Connection connection;
+    /** Frames go straight to the connection: the servlet output has sent the headers and preamble. */
+    private volatile boolean direct;
+    /** The preamble was flushed to switch to direct writes once the output is ready. */
+    private boolean flushedForDirect;
+    /** A write straight to the connection has not completed yet: its completion drains again. */
+    private volatile boolean directPending;
+    /** The thread running {@link #deliver} now, so a write that completes inside it does not drain again. */
+    private volatile Thread delivering;
 
     private volatile AsyncContext async;
     private volatile ServletOutputStream out;
@@ -67,8 +79,17 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
 
     /** Starts writing: called once the request is async and the subscription exists. */
     void attach(Subscription subscription, AsyncContext async, ServletOutputStream out) {
+        attach(subscription, async, out, null);
+    }
+
+    /**
+     * The same, for a request whose connection the writer can write to straight ({@link ConnectionWrites}):
+     * frames then go there once the servlet output has sent the headers and the preamble.
+     */
+    void attach(Subscription subscription, AsyncContext async, ServletOutputStream out, HttpServletRequest request) {
         this.subscription = subscription;
         this.async = async;
+        this.connection = request == null ? null : writer.connection(request, this::directWriteDone);
         async.addListener(this);
         // The output is not ours to write until the container has the listener: a fan-out thread that
         // wrote before would write in blocking mode, and setWriteListener would then fail (seen with
@@ -113,6 +134,10 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
         if (o == null || finished.get()) {
             return; // not attached yet: onWritePossible will drain
         }
+        if (direct) {
+            deliverDirect(s);
+            return;
+        }
         try {
             boolean progressed = false;
             while (o.isReady()) {
@@ -121,6 +146,18 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
                 if (!encoder.started()) {
                     needsFlush = writer.write(o, encoder.preamble());
                     continue;
+                }
+                if (connection != null) {
+                    // The headers and preamble must be on the connection before any frame goes there.
+                    if (!flushedForDirect) {
+                        flushedForDirect = true;
+                        needsFlush = false;
+                        o.flush();
+                        continue;
+                    }
+                    direct = true;
+                    deliverDirect(s);
+                    return;
                 }
                 StreamEncoder.Chunk chunk = encoder.next(s);
                 if (chunk == null) {
@@ -151,11 +188,78 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
         }
     }
 
+    /**
+     * Writes chunks straight to the connection, one at a time, until the client has every frame or a
+     * write is left pending (the socket is full); that write's completion drains again.
+     */
+    private void deliverDirect(Subscription s) {
+        ConnectionWrites.Connection c = connection;
+        delivering = Thread.currentThread();
+        try {
+            while (!directPending && !finished.get()) {
+                StreamEncoder.Chunk chunk = encoder.next(s);
+                if (chunk == null) {
+                    if (blockedSinceNanos != 0) {
+                        blockedSinceNanos = 0; // caught up: not stalled
+                    }
+                    return;
+                }
+                ByteBuffer buffer;
+                if (chunk.offHeap() != null) {
+                    buffer = chunk.offHeap().slice(chunk.offset(), chunk.length());
+                    inFlight.hold(chunk.offHeap()); // the reference the chunk came with, released when the write is done
+                } else {
+                    buffer = ByteBuffer.wrap(chunk.bytes(), chunk.offset(), chunk.length());
+                }
+                frameBytes += chunk.length();
+                if (chunk.endsFrame()) {
+                    s.sent(frameBytes);
+                    deliveryLatency.observe(System.nanoTime() - encoder.lastFrame().publishedNanos());
+                    frameBytes = 0;
+                }
+                directPending = true;
+                try {
+                    c.write(buffer);
+                } catch (RuntimeException e) {
+                    // Not through the callback: e.g. the server wrote to the connection itself meanwhile.
+                    directPending = false;
+                    inFlight.writeDone();
+                    finish("write failed: " + e);
+                    return;
+                }
+                if (directPending) {
+                    blockedSinceNanos = System.nanoTime(); // the connection is full: it took the previous write
+                }
+            }
+        } finally {
+            delivering = null;
+        }
+    }
+
+    /** A write straight to the connection is done (null) or failed. */
+    private void directWriteDone(Throwable failure) {
+        inFlight.writeDone();
+        directPending = false;
+        if (failure != null) {
+            finish("write failed: " + failure.getMessage());
+            return;
+        }
+        Subscription s = subscription;
+        if (s != null && delivering != Thread.currentThread()) {
+            s.drainNow();
+        }
+    }
+
     @Override
     public void broadcasterClosed(Subscription s) {
         ServletOutputStream o = out;
         try {
-            if (o != null && encoder.started() && o.isReady()) {
+            if (direct) {
+                if (!directPending) {
+                    directPending = true;
+                    connection.write(ByteBuffer.wrap(encoder.closing()));
+                }
+            } else if (o != null && encoder.started() && o.isReady()) {
                 o.write(encoder.closing());
             }
         } catch (IOException | IllegalStateException e) {
@@ -206,6 +310,10 @@ public final class StreamClient implements FrameSubscriber, WriteListener, Async
         Subscription s = subscription;
         if (s != null) {
             s.close();
+        }
+        ConnectionWrites.Connection c = connection;
+        if (direct && directPending && c != null) {
+            c.abort(); // the servlet output cannot complete over a write it does not know of
         }
         AsyncContext a = async;
         if (a != null) {

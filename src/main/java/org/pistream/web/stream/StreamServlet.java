@@ -102,7 +102,7 @@ public final class StreamServlet extends HttpServlet {
             writeHeaders(response);
             AsyncContext async = request.startAsync();
             async.setTimeout(0); // endless stream; a stalled client is dropped by the StallWatch (client-timeout)
-            client.attach(subscription, async, response.getOutputStream());
+            client.attach(subscription, async, response.getOutputStream(), request);
         } catch (IOException | RuntimeException e) {
             subscription.close();
             throw e;
