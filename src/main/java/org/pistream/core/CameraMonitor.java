@@ -118,7 +118,7 @@ final class CameraMonitor implements Runnable {
             placeholderJpeg = placeholder.render(width, height, title, problem);
             placeholderKey = key;
         }
-        broadcaster.publishPlaceholder(placeholderJpeg, micros);
+        broadcaster.publishPlaceholder(placeholderJpeg, micros, real);
     }
 
     /** Called after the timer thread has ended. */

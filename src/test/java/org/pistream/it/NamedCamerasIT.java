@@ -120,6 +120,9 @@ class NamedCamerasIT {
     @Test
     void oneCameraCrashingLeavesTheOtherAlone() throws Exception {
         long backPid = Http.awaitStats(cam("back"), WAIT, s -> s.at("/camera/pid").asLong() > 0).at("/camera/pid").asLong();
+        // Front must be streaming before the kill: on a loaded machine it may still be starting (a
+        // "camera starting" picture that has nothing to do with back).
+        Http.awaitStats(cam("front"), WAIT, s -> s.at("/camera/state").asText().equals("streaming"));
         long frontRestarts = Http.stats(cam("front")).at("/camera/restarts").asLong();
         long backRestarts = Http.stats(cam("back")).at("/camera/restarts").asLong();
         try (MjpegClient front = MjpegClient.open(server.uri(), "/cam/front/stream");

@@ -72,15 +72,16 @@ public final class FrameBroadcaster extends Lifecycle {
      */
     public Frame publish(byte[] jpeg, int offset, int length, long captureMicros) {
         PartPool pool = parts;
+        Frame[] previous = new Frame[1];
         Frame frame = ring.append(seq -> {
             Frame built = MultipartFraming.frame(seq, captureMicros, jpeg, offset, length, false, pool);
             built.retainPart(); // latestReal's own reference: it outlives the frame's time in the ring
+            previous[0] = latestReal;
+            latestReal = built; // under the ring's lock: see publishPlaceholder
             return built;
         });
-        Frame previous = latestReal;
-        latestReal = frame;
-        if (previous != null) {
-            previous.releasePart();
+        if (previous[0] != null) {
+            previous[0].releasePart();
         }
         counters.cameraFrame(length);
         fanOut.wakeAll();
@@ -90,10 +91,22 @@ public final class FrameBroadcaster extends Lifecycle {
 
     /** Publishes the no-signal picture. Snapshot waiters are not woken by it. */
     public Frame publishPlaceholder(byte[] jpeg, long captureMicros) {
+        return publishPlaceholder(jpeg, captureMicros, latestReal);
+    }
+
+    /**
+     * Publishes the no-signal picture drawn when {@code latestReal()} was {@code shownAfter}, unless
+     * a camera frame has been published since: drawing takes a while, and a picture saying "waiting
+     * for the camera" must not follow the camera's first frame. Returns null when it was not sent.
+     */
+    public Frame publishPlaceholder(byte[] jpeg, long captureMicros, Frame shownAfter) {
         PartPool pool = parts;
-        Frame frame = ring.append(seq -> MultipartFraming.frame(seq, captureMicros, jpeg, 0, jpeg.length, true, pool));
-        counters.placeholderFrames.incrementAndGet();
-        fanOut.wakeAll();
+        Frame frame = ring.append(seq -> latestReal != shownAfter ? null
+                : MultipartFraming.frame(seq, captureMicros, jpeg, 0, jpeg.length, true, pool));
+        if (frame != null) {
+            counters.placeholderFrames.incrementAndGet();
+            fanOut.wakeAll();
+        }
         return frame;
     }
 

@@ -586,4 +586,22 @@ class FrameBroadcasterTest {
         assertEquals(2, stats.list().size(), "a snapshot does not change afterwards");
         assertEquals(1, b.stats().list().size());
     }
+
+    /**
+     * The monitor draws a no-signal picture from what it saw, which takes a while; a camera frame
+     * published meanwhile wins: "waiting for the camera" must not follow the camera's first frame
+     * (seen under load: a viewer got it right after the first picture).
+     */
+    @Test
+    void aPlaceholderDrawnBeforeACameraFrameIsNotSentAfterIt() {
+        FrameBroadcaster b = started(8, 10, 1);
+        Frame sawNothing = b.latestReal();
+        Frame first = publish(b, 0); // the camera's first frame, while the picture was being drawn
+        assertNull(b.publishPlaceholder(JPEGS[1], 1, sawNothing), "not sent: the camera is there now");
+        assertSame(first, b.latest());
+        assertEquals(0, b.stats().placeholderFrames());
+        Frame placeholder = b.publishPlaceholder(JPEGS[1], 2, first); // drawn after it: the camera stopped since
+        assertNotNull(placeholder);
+        assertSame(placeholder, b.latest());
+    }
 }
