@@ -35,3 +35,32 @@ wait_http() {
     echo "no answer from $1" >&2
     return 1
 }
+
+# The installed launcher as it would run from a WAR and options file of ours, with a cache folder of
+# its own (CACHE_DIRECTORY, as systemd gives the service); prints its folder. SCRIPT: the launcher
+# script to copy (default packaging/bin/pi-stream).
+launcher_copy() {
+    local war dir script=${2:-$ROOT/packaging/bin/pi-stream}
+    war=$(readlink -f "$1")
+    dir=$WORK/launcher-$(echo "$war $OPTIONS $script" | cksum | cut -d' ' -f1)
+    if [ ! -x "$dir/pi-stream" ]; then
+        mkdir -p "$dir/cache"
+        cp "$OPTIONS" "$dir/jvm.options"
+        sed -e "s|^WAR=.*|WAR=$war|" -e "s|^OPTIONS=.*|OPTIONS=$dir/jvm.options|" "$script" >"$dir/pi-stream"
+        chmod +x "$dir/pi-stream"
+    fi
+    echo "$dir"
+}
+
+# The launcher script of variant NAME: its own from LAUNCHER_SCRIPTS="NAME=SCRIPT ...", else
+# packaging/bin/pi-stream (e.g. an older one to compare: git show REV:packaging/bin/pi-stream >/tmp/old).
+launcher_script() {
+    local pair
+    for pair in ${LAUNCHER_SCRIPTS:-}; do
+        if [ "${pair%%=*}" = "$1" ]; then
+            echo "${pair#*=}"
+            return
+        fi
+    done
+    echo "$ROOT/packaging/bin/pi-stream"
+}

@@ -3,7 +3,10 @@
 # viewers at 640x480, heap and direct memory in use, classes loaded, threads, the native-memory
 # breakdown, and start-up to the first frame on 2 cores and on one (bench/startup.sh, taskset).
 # pi-stream runs with etc/jvm-pi.options (what the package installs as /etc/pi-stream/jvm.options),
-# the shared bench's feeder as its camera at 30 fps and mjpeg-load as the viewers.
+# the shared bench's feeder as its camera at 30 fps and mjpeg-load as the viewers. LAUNCHER=1 (default)
+# starts it as the service does: packaging/bin/pi-stream (EXTRA as JAVA_OPTS) with a cache folder, after
+# two starts that write and check its class-data archive; LAUNCHER=0: java OPTIONS -jar WAR.
+# LAUNCHER_SCRIPTS="NAME=SCRIPT" gives a variant another launcher script (as for bench/startup.sh).
 #
 #   bench/footprint.sh                                  (target/pi-stream.war, built first)
 #   BUILD=0 bench/footprint.sh base=/tmp/base.war new=target/pi-stream.war 'c1=target/pi-stream.war,-XX:TieredStopAtLevel=1'
@@ -28,6 +31,7 @@ source "$(dirname "$0")/common.sh"
 IDLE=${IDLE:-20}
 DURATION=${DURATION:-20}
 NMT=${NMT:-1}
+LAUNCHER=${LAUNCHER:-1}
 STARTUP=${STARTUP:-1}
 PORT=${PORT:-18498}
 OUT=${OUT:-$WORK/results}
@@ -45,11 +49,19 @@ URL=http://127.0.0.1:$PORT
 SERVER=""
 trap '[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true' EXIT
 
-# start_server WAR EXTRA FRAMES_DIR: starts pi-stream in the background (pid in SERVER), waits for a frame.
+# start_server WAR EXTRA FRAMES_DIR NAME: starts pi-stream in the background (pid in SERVER), waits for a frame.
 start_server() {
-    local war=$1 extra=$2 frames=$3
-    # shellcheck disable=SC2086 # the options are words
-    java $JVM_OPTS $extra -jar "$war" --port "$PORT" --address 127.0.0.1 --stats-interval 0 \
+    local war=$1 extra=$2 frames=$3 name=$4
+    local -a cmd
+    if [ "$LAUNCHER" = 1 ]; then
+        local dir
+        dir=$(launcher_copy "$war" "$(launcher_script "$name")")
+        cmd=(env CACHE_DIRECTORY="$dir/cache" JAVA_OPTS="$extra" "$dir/pi-stream")
+    else
+        # shellcheck disable=SC2206 # the options are words
+        cmd=(java $JVM_OPTS $extra -jar "$war")
+    fi
+    "${cmd[@]}" --port "$PORT" --address 127.0.0.1 --stats-interval 0 \
         --max-clients 1000 --max-connections 1200 --max-connections-per-address 0 --max-clients-per-address 0 \
         --camera-cmd "$TOOLS/feeder" --camera-args "--frames $frames --out - --fps 30 --quiet" \
         >"$WORK/footprint-server.log" 2>&1 &
@@ -128,7 +140,16 @@ for v in "${VARIANTS[@]}"; do
     extra=""
     [ "$spec" = "$war" ] || extra=${spec#*,}
 
-    start_server "$war" "$extra" "$FRAMES_720"
+    if [ "$LAUNCHER" = 1 ]; then
+        # As the service runs after its first two starts: the first writes the class-data archive
+        # when it stops, the second checks it.
+        rm -rf "$(launcher_copy "$war" "$(launcher_script "$name")")"
+        for _ in 1 2; do
+            start_server "$war" "$extra" "$FRAMES_720" "$name"
+            stop_server
+        done
+    fi
+    start_server "$war" "$extra" "$FRAMES_720" "$name"
     sleep "$IDLE"
     rss=$(rss_mb)
     read -r heap heapc <<<"$(heap_mb)"
@@ -137,14 +158,14 @@ for v in "${VARIANTS[@]}"; do
     echo "$name 10@720p $peak $heap $heapc ${direct:--} $cls $thr $gc $summary" >>"$ROWS"
     stop_server
 
-    start_server "$war" "$extra" "$FRAMES"
+    start_server "$war" "$extra" "$FRAMES" "$name"
     sleep 5
     read -r peak heap heapc direct cls thr gc summary <<<"$(sample_under_load 500)"
     echo "$name 500@480 $peak $heap $heapc ${direct:--} $cls $thr $gc $summary" >>"$ROWS"
     stop_server
 
     if [ "$NMT" = 1 ]; then
-        start_server "$war" "$extra -XX:NativeMemoryTracking=summary" "$FRAMES_720"
+        start_server "$war" "$extra -XX:NativeMemoryTracking=summary" "$FRAMES_720" "$name"
         sleep "$IDLE"
         echo "## $name: native memory committed, idle with NMT (RSS $(rss_mb) MB; NMT's own share included)"
         jcmd "$SERVER" VM.native_memory summary scale=KB \

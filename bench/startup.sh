@@ -17,6 +17,8 @@
 # LAUNCHER=1 starts the way the service does: packaging/bin/pi-stream (pointed at the variant's WAR and
 # etc/jvm-pi.options, EXTRA as JAVA_OPTS) with a cache folder of its own per variant, after two
 # untimed starts: the first writes the class-data archive when it stops, the second checks it.
+# LAUNCHER_SCRIPTS="NAME=SCRIPT ..." gives a variant another launcher script than packaging/bin/pi-stream,
+# e.g. an older one with its WAR (git show REV:packaging/bin/pi-stream >/tmp/old-pi-stream).
 set -euo pipefail
 WORK=${WORK:-/tmp/pistream-bench-start}
 source "$(dirname "$0")/common.sh"
@@ -51,7 +53,7 @@ port_free() {
 
 # One start: prints "wall_s cpu_s load1".
 start_once() {
-    local war=$1 extra=$2 camera=$3 pid t0 t1 cpu load code
+    local war=$1 extra=$2 camera=$3 name=$4 pid t0 t1 cpu load code
     local -a args
     read -r -a args <<<"$(camera_flags "$camera")"
     if [ "$camera" = feeder ]; then
@@ -72,7 +74,7 @@ start_once() {
     [ -z "$CPUS" ] || cmd=(taskset -c "$CPUS")
     if [ "$LAUNCHER" = 1 ]; then
         local dir
-        dir=$(launcher_copy "$war")
+        dir=$(launcher_copy "$war" "$(launcher_script "$name")")
         cmd+=(env CACHE_DIRECTORY="$dir/cache" JAVA_OPTS="$extra" "$dir/pi-stream")
     else
         # shellcheck disable=SC2206 # the options are words
@@ -98,20 +100,6 @@ start_once() {
     awk -v a="$t0" -v b="$t1" -v c="$cpu" -v l="$load" 'BEGIN { printf "%.3f %s %s\n", b - a, c, l }'
 }
 
-# The installed launcher as it would run from a WAR and options file of ours; prints its folder.
-launcher_copy() {
-    local war dir
-    war=$(readlink -f "$1")
-    dir=$WORK/launcher-$(echo "$war $OPTIONS" | cksum | cut -d' ' -f1)
-    if [ ! -x "$dir/pi-stream" ]; then
-        mkdir -p "$dir/cache"
-        cp "$OPTIONS" "$dir/jvm.options"
-        sed -e "s|^WAR=.*|WAR=$war|" -e "s|^OPTIONS=.*|OPTIONS=$dir/jvm.options|" "$ROOT/packaging/bin/pi-stream" >"$dir/pi-stream"
-        chmod +x "$dir/pi-stream"
-    fi
-    echo "$dir"
-}
-
 median() {
     sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
@@ -126,8 +114,8 @@ if [ "$LAUNCHER" = 1 ]; then
         war=${spec%%,*}
         extra=""
         [ "$spec" = "$war" ] || extra=${spec#*,}
-        start_once "$war" "$extra" "${CAMERAS%% *}" >/dev/null
-        start_once "$war" "$extra" "${CAMERAS%% *}" >/dev/null
+        start_once "$war" "$extra" "${CAMERAS%% *}" "${v%%=*}" >/dev/null
+        start_once "$war" "$extra" "${CAMERAS%% *}" "${v%%=*}" >/dev/null
     done
 fi
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores${CPUS:+ (taskset -c $CPUS)}, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS starts each$([ "$LAUNCHER" != 1 ] || echo ", the service's launcher with its class-data archive")"
@@ -140,7 +128,7 @@ for camera in $CAMERAS; do
             war=${spec%%,*}
             extra=""
             [ "$spec" = "$war" ] || extra=${spec#*,}
-            read -r wall cpu load < <(start_once "$war" "$extra" "$camera")
+            read -r wall cpu load < <(start_once "$war" "$extra" "$camera" "$name")
             printf '%-14s %-12s %3s %8s %7s %6s\n' "$name" "$camera" "$run" "$wall" "$cpu" "$load"
             echo "$name $camera $wall $cpu $load" >>"$RAW"
         done

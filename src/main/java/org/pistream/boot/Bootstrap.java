@@ -23,28 +23,48 @@ import java.util.zip.ZipFile;
  *
  * <p>The server's jars (Jetty, JCommander, Logback) live under {@code WEB-INF/launcher/}, where no
  * servlet container looks and no client can download them. This class unpacks them, with the
- * webapp's {@code WEB-INF/lib} and {@code WEB-INF/classes}, into a private temporary folder, loads
- * them with a class loader of their own and calls the launcher. It uses nothing but the JDK.
+ * webapp's {@code WEB-INF/lib} and {@code WEB-INF/classes}, once per WAR build into a cache folder
+ * ({@link Unpacked}; a private temporary folder for the run when there is no cache to write to),
+ * loads them with a class loader of their own and calls the launcher. It uses nothing but the JDK.
  */
 public final class Bootstrap {
     private static final String LAUNCHER = "org.pistream.launcher.Launcher";
     private static final String DIR_PREFIX = "pi-stream-";
+    /** The folder to unpack the jars into once per WAR build (see {@link Unpacked}). */
+    static final String CACHE_PROPERTY = "pistream.cache";
 
     private Bootstrap() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path war = Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        removeStale(tmp);
-        Path dir = Files.createTempDirectory(tmp, DIR_PREFIX + ProcessHandle.current().pid() + "-");
-        List<URL> classPath = unpack(war, dir);
+        Path war = Unpacked.war();
+        List<URL> classPath = new ArrayList<>();
+        Path cache = cacheFolder();
+        Path folder = null;
+        if (cache != null) {
+            try {
+                folder = Unpacked.ensure(war, cache.resolve(Unpacked.folderName(war)));
+                for (Path p : Unpacked.classPath(folder)) {
+                    classPath.add(p.toUri().toURL());
+                }
+            } catch (IOException e) {
+                folder = null;
+                classPath.clear();
+            }
+        }
+        if (folder == null) {
+            // No cache to write to: a private folder for this run, removed when it stops.
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            removeStale(tmp);
+            Path dir = Files.createTempDirectory(tmp, DIR_PREFIX + ProcessHandle.current().pid() + "-");
+            classPath = unpack(war, dir);
+            System.setProperty("pistream.extracted", dir.toString());
+        }
 
         System.setProperty("pistream.war", war.toString());
-        System.setProperty("pistream.extracted", dir.toString());
         if (System.getProperty("slf4j.provider") == null) {
             // WEB-INF/lib carries the JUL provider for containers; the launcher logs through Logback.
-            System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
+            System.setProperty("slf4j.provider", Unpacked.SLF4J_PROVIDER);
         }
         if (System.getProperty("slf4j.internal.verbosity") == null) {
             System.setProperty("slf4j.internal.verbosity", "WARN"); // not "Attempting to load provider" at every start
@@ -53,6 +73,28 @@ public final class Bootstrap {
         Thread.currentThread().setContextClassLoader(loader);
         Method main = loader.loadClass(LAUNCHER).getMethod("main", String[].class);
         main.invoke(null, (Object) args);
+    }
+
+    /**
+     * Where the jars are unpacked once per WAR build: {@code -Dpistream.cache}, else the user's cache
+     * ({@code $XDG_CACHE_HOME/pi-stream}, {@code ~/.cache/pi-stream}); null when there is none to write to.
+     */
+    static Path cacheFolder() {
+        String configured = System.getProperty(CACHE_PROPERTY);
+        Path cache;
+        if (configured != null) {
+            cache = Path.of(configured);
+        } else {
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+            cache = base.resolve("pi-stream");
+        }
+        try {
+            Files.createDirectories(cache);
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+        return Files.isWritable(cache) ? cache : null;
     }
 
     private static List<URL> unpack(Path war, Path dir) throws IOException {

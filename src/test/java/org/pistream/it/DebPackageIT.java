@@ -356,6 +356,8 @@ class DebPackageIT {
         }
         List<Path> written = archives(cache);
         assertEquals(1, written.size(), "the first stop writes the class-data archive: " + written);
+        List<Path> unpacked = unpackedFolders(cache);
+        assertEquals(1, unpacked.size(), "the first start unpacks the WAR's jars once into the cache: " + unpacked);
         assertTrue(written.get(0).toString().endsWith(".jsa.new"), "written as .new until a start checks it: " + written);
         Path archive = Path.of(written.get(0).toString().replaceFirst("\\.new$", ""));
 
@@ -363,6 +365,9 @@ class DebPackageIT {
                 "JAVA_OPTS", "-Xmx48m"))) {
             String maps = Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps"));
             assertTrue(maps.contains(archive.toString()), "the second start maps the checked archive");
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline")).replace('\0', ' ');
+            assertTrue(cmdline.contains("@" + unpacked.get(0).resolve("java.args") + " ") && cmdline.contains(" org.pistream.launcher.Launcher"),
+                    "runs on the unpacked jars as its class path: " + cmdline);
             long heapMax = Http.stats(server.uri()).at("/server/heapMaxBytes").asLong();
             assertTrue(heapMax > 40 * MIB && heapMax <= 48 * MIB, "JAVA_OPTS=-Xmx48m wins over jvm.options: " + heapMax);
             assertSnapshotIs160x120(server);
@@ -370,6 +375,7 @@ class DebPackageIT {
             assertFalse(server.output().contains("[warning][cds]"), server.output());
         }
         assertEquals(List.of(archive), archives(cache));
+        assertEquals(unpacked, unpackedFolders(cache), "unpacked once, not at every start");
 
         // An archive cut short: its header is whole, the classes past it are missing.
         Path damaged = Path.of(archive + ".new");
@@ -384,7 +390,9 @@ class DebPackageIT {
             assertSnapshotIs160x120(server);
             assertTrue(server.output().contains("class-data archive " + damaged + " is damaged; removed"), server.output());
             String maps = Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps"));
-            assertFalse(maps.contains(cache.toString()), "no archive of the cache mapped after a damaged one");
+            // (The unpacked jars of the cache may be mapped: they are the class path.)
+            assertTrue(maps.lines().noneMatch(l -> l.contains(cache.toString()) && l.contains(".jsa")),
+                    "no archive of the cache mapped after a damaged one:\n" + maps);
             assertEquals(143, server.stop(STOP_WRITING_ARCHIVE), server.output());
         }
         written = archives(cache);
@@ -692,6 +700,12 @@ class DebPackageIT {
         UserPrincipalLookupService users = cache.getFileSystem().getUserPrincipalLookupService();
         Files.setOwner(cache, users.lookupPrincipalByName(PACKAGE));
         return cache;
+    }
+
+    private static List<Path> unpackedFolders(Path cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache)) {
+            return files.filter(p -> p.getFileName().toString().matches("war-\\d+") && Files.isRegularFile(p.resolve("java.args"))).sorted().toList();
+        }
     }
 
     private static List<Path> archives(Path cache) throws IOException {
