@@ -79,7 +79,7 @@ public final class FrameBroadcaster extends Lifecycle {
             previous[0] = latestReal;
             latestReal = built; // under the ring's lock: see publishPlaceholder
             return built;
-        });
+        }, fanOut.isEmpty());
         if (previous[0] != null) {
             previous[0].releasePart();
         }
@@ -102,7 +102,7 @@ public final class FrameBroadcaster extends Lifecycle {
     public Frame publishPlaceholder(byte[] jpeg, long captureMicros, Frame shownAfter) {
         PartPool pool = parts;
         Frame frame = ring.append(seq -> latestReal != shownAfter ? null
-                : MultipartFraming.frame(seq, captureMicros, jpeg, 0, jpeg.length, true, pool));
+                : MultipartFraming.frame(seq, captureMicros, jpeg, 0, jpeg.length, true, pool), fanOut.isEmpty());
         if (frame != null) {
             counters.placeholderFrames.incrementAndGet();
             fanOut.wakeAll();
@@ -116,7 +116,7 @@ public final class FrameBroadcaster extends Lifecycle {
      * still has its part).
      */
     public Frame republish(Frame frame) {
-        Frame again = ring.append(frame::repeat);
+        Frame again = ring.append(frame::repeat, fanOut.isEmpty());
         if (again != null) {
             counters.repeatedFrames.incrementAndGet();
             fanOut.wakeAll();

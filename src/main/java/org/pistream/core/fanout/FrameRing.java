@@ -39,6 +39,15 @@ final class FrameRing {
      * under the ring's lock, so it must only build the frame.
      */
     Frame append(LongFunction<Frame> build) {
+        return append(build, false);
+    }
+
+    /**
+     * The same; with {@code onlyNewest}, the older frames are let go too (their slots emptied): with
+     * nobody watching, no client can need them (a newcomer starts at the newest frame), so an idle
+     * camera holds one frame's memory instead of {@code capacity} frames'.
+     */
+    Frame append(LongFunction<Frame> build, boolean onlyNewest) {
         synchronized (appendLock) {
             long sequence = latestSequence + 1;
             Frame frame = build.apply(sequence);
@@ -52,6 +61,15 @@ final class FrameRing {
             latestSequence = sequence; // the volatile write publishes the slot
             if (dropped != null) {
                 dropped.leftRing(); // clients writing it hold their own reference to its off-heap part
+            }
+            if (onlyNewest) {
+                int newest = (int) (sequence % capacity);
+                for (int i = 0; i < capacity; i++) {
+                    Frame older = i == newest ? null : slots.getAndSet(i, null);
+                    if (older != null) {
+                        older.leftRing();
+                    }
+                }
             }
             lastAppendNanos = System.nanoTime();
             return frame;
@@ -148,6 +166,11 @@ final class FrameRing {
                 if (frame != null && frame.sequence() == nextSequence && frame.retainPart()) {
                     nextSequence++;
                     return frame;
+                }
+                if (frame == null) {
+                    // Emptied while nobody watched (a client that joined just then): the newest is there.
+                    nextSequence = Math.max(nextSequence, latestSequence);
+                    continue;
                 }
                 // The slot was overwritten while we looked: the publisher lapped us; re-read the newest.
                 nextSequence = Math.max(nextSequence, latestSequence - capacity + 1);

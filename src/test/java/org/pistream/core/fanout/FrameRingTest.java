@@ -186,4 +186,18 @@ class FrameRingTest {
         assertEquals(4, cursor.pollNewest().sequence());
         assertEquals(3, cursor.framesPassedOver(), "the next frame is not passed over");
     }
+
+    @Test
+    void aCursorAtAFrameLetGoWhileNobodyWatchedGoesToTheNewest() {
+        FrameRing ring = new FrameRing(4);
+        append(ring);
+        append(ring);
+        FrameRing.Cursor cursor = ring.newCursor(true); // at #1, as a client that joins now
+        for (int i = 0; i < 2; i++) {
+            ring.append(seq -> MultipartFraming.frame(seq, 1_700_000_000_000_000L + seq, JPEG, 0, JPEG.length, false), true);
+        }
+        assertEquals(List.of(3L), pollAll(cursor), "the emptied slots are passed over, not waited on");
+        append(ring);
+        assertEquals(List.of(4L), pollAll(cursor));
+    }
 }

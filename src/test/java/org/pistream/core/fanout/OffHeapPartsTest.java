@@ -41,12 +41,64 @@ class OffHeapPartsTest {
         broadcasters.forEach(FrameBroadcaster::stop);
     }
 
+    /** A broadcaster with one viewer that never reads (so the ring keeps all its frames). */
     private FrameBroadcaster started(long budget) {
+        FrameBroadcaster b = unwatched(budget);
+        b.subscribe(new FrameSubscriber() {
+            @Override
+            public void deliver(Subscription s) {
+            }
+
+            @Override
+            public void broadcasterClosed(Subscription s) {
+            }
+        });
+        return b;
+    }
+
+    private FrameBroadcaster unwatched(long budget) {
         FrameBroadcaster b = new FrameBroadcaster(RING, 100, 2);
         b.offHeapParts(budget);
         broadcasters.add(b);
         b.start();
         return b;
+    }
+
+    /**
+     * With nobody watching, the ring keeps only the newest frame: an idle camera holds one buffer,
+     * not buffer-size of them (2.7 MB at 720p), and the pool does not grow; a viewer's arrival makes
+     * the ring keep frames again.
+     */
+    @Test
+    void withNobodyWatchingOnlyTheNewestFrameIsKeptAndThePoolStaysSmall() {
+        FrameBroadcaster b = unwatched(16L << 20);
+        for (int i = 0; i < 100; i++) {
+            publish(b, 70_000, i);
+        }
+        PartPool pool = b.partPool();
+        assertEquals(1, pool.buffersInUse(), "the newest frame only (also the newest camera frame)");
+        assertTrue(pool.allocations() <= 2, "no buffer per ring slot: " + pool.allocations());
+        Frame newest = b.latest();
+        assertNotNull(newest.jpeg(), "the newest frame is there for snapshots");
+        List<Frame> got = new ArrayList<>();
+        Subscription viewer = b.subscribe(new FrameSubscriber() {
+            @Override
+            public void deliver(Subscription s) {
+            }
+
+            @Override
+            public void broadcasterClosed(Subscription s) {
+            }
+        });
+        Frame first = viewer.poll();
+        assertSame(newest, first, "a newcomer starts at the newest frame");
+        got.add(first);
+        for (int i = 0; i < RING; i++) {
+            publish(b, 70_000, 200 + i);
+        }
+        assertEquals(RING + 1, pool.buffersInUse(), "watched: the ring keeps its frames (and the viewer its first)");
+        got.forEach(Frame::releasePart);
+        viewer.close();
     }
 
     private static byte[] jpeg(int size, int seed) {
