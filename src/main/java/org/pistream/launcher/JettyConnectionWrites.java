@@ -1,5 +1,6 @@
 package org.pistream.launcher;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -48,8 +49,22 @@ final class JettyConnectionWrites implements ConnectionWrites {
             this.done = done;
         }
 
+        /**
+         * Flushes at once, which is all a frame needs while the viewer keeps up (no write is pending,
+         * so nothing else flushes this endpoint); only what the socket did not take goes through the
+         * endpoint's write, which finishes it when the socket drains.
+         */
         @Override
         public void write(ByteBuffer buffer) {
+            try {
+                if (endPoint.flush(buffer)) {
+                    done.accept(null);
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                done.accept(e);
+                return;
+            }
             endPoint.write(this, buffer);
         }
 
