@@ -2,8 +2,10 @@ package org.pistream.web.stream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.pistream.core.fanout.OffHeapPart;
 import org.pistream.core.fanout.StreamEncoder;
@@ -88,8 +90,7 @@ public final class ChunkWriter {
      * The connection under {@code request}'s response, for writes straight to it that report to
      * {@code done}; null when the launcher declared none or the request is not on one (HTTP/2).
      */
-    ConnectionWrites.Connection connection(jakarta.servlet.http.HttpServletRequest request,
-                                           java.util.function.Consumer<Throwable> done) {
+    ConnectionWrites.Connection connection(HttpServletRequest request, Consumer<Throwable> done) {
         return connections == null ? null : connections.of(request, done);
     }
 
