@@ -1,7 +1,6 @@
 package org.pistream.boot;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -9,14 +8,10 @@ import java.net.URLClassLoader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * The {@code Main-Class} of pi-stream.war: the only class at the WAR's root.
@@ -57,7 +52,10 @@ public final class Bootstrap {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
             removeStale(tmp);
             Path dir = Files.createTempDirectory(tmp, DIR_PREFIX + ProcessHandle.current().pid() + "-");
-            classPath = unpack(war, dir);
+            Unpacked.write(war, dir, dir);
+            for (Path p : Unpacked.classPath(dir)) {
+                classPath.add(p.toUri().toURL());
+            }
             System.setProperty("pistream.extracted", dir.toString());
         }
 
@@ -95,41 +93,6 @@ public final class Bootstrap {
             return null;
         }
         return Files.isWritable(cache) ? cache : null;
-    }
-
-    private static List<URL> unpack(Path war, Path dir) throws IOException {
-        List<URL> jars = new ArrayList<>();
-        Path classes = dir.resolve("classes");
-        try (ZipFile zip = new ZipFile(war.toFile())) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry e = entries.nextElement();
-                String name = e.getName();
-                if (e.isDirectory()) {
-                    continue;
-                }
-                Path target;
-                if ((name.startsWith("WEB-INF/launcher/") || name.startsWith("WEB-INF/lib/")) && name.endsWith(".jar")) {
-                    target = dir.resolve(name.substring("WEB-INF/".length()));
-                    jars.add(target.toUri().toURL());
-                } else if (name.startsWith("WEB-INF/classes/")) {
-                    target = classes.resolve(name.substring("WEB-INF/classes/".length()));
-                } else {
-                    continue;
-                }
-                if (!target.normalize().startsWith(dir)) {
-                    throw new IOException("Refusing entry outside the unpack folder: " + name);
-                }
-                Files.createDirectories(target.getParent());
-                try (InputStream in = zip.getInputStream(e)) {
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        List<URL> classPath = new ArrayList<>();
-        classPath.add(classes.toUri().toURL());
-        classPath.addAll(jars);
-        return classPath;
     }
 
     /** Removes folders left by earlier runs whose process is gone (for example after kill -9). */
