@@ -46,7 +46,7 @@ public final class FrameBroadcaster extends Lifecycle {
     private volatile Frame latestReal;
     private volatile Runnable demandListener = () -> { };
     private volatile BooleanSupplier liveCheck = () -> true;
-    /** Where frames get their off-heap copy, or null: only a container that writes buffers uses one. */
+    /** Where frames are built off-heap, or null (on the heap): only a container that writes buffers uses one. */
     private volatile PartPool parts;
 
     public FrameBroadcaster(int capacity, int maxSubscribers, int fanoutThreads) {

@@ -43,7 +43,7 @@ public final class OffHeapPart {
         return buffer.limit();
     }
 
-    /** Takes a reference; false when the part was already given back (use the heap copy then). */
+    /** Takes a reference; false when the part was already given back (the frame has left the ring). */
     public boolean retain() {
         int n;
         do {
